@@ -1,0 +1,1 @@
+"""The composition root: the ``gongkai`` command that runs and administers the system."""

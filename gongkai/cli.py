@@ -1,0 +1,81 @@
+"""``gongkai``: run the system (all-in-one or one service), migrate, and administer it."""
+
+import asyncio
+from typing import Annotated
+
+import typer
+import uvicorn
+
+from gateway.app import create_app as create_gateway
+from gateway.services import BY_NAME, SERVICES, build_service_apps, service_settings
+from gateway.settings import GatewaySettings
+from services.common.logging import configure_logging
+from services.common.migrations import upgrade
+
+cli = typer.Typer(help="Gongkai（公开）政务公开后端。", no_args_is_help=True, add_completion=False)
+
+HostOption = Annotated[str | None, typer.Option(help="监听地址；'::' 同时监听 IPv6 与 IPv4")]
+PortOption = Annotated[int | None, typer.Option(help="监听端口")]
+
+
+def _serve(app: object, host: str, port: int, log_level: str) -> None:
+    uvicorn.run(
+        app,  # type: ignore[arg-type]
+        host=host,
+        port=port,
+        log_config=None,
+        access_log=False,
+        server_header=False,
+        proxy_headers=False,
+        lifespan="on",
+        log_level=log_level.lower(),
+    )
+
+
+@cli.command()
+def serve(host: HostOption = None, port: PortOption = None) -> None:
+    """Run the gateway with every service that has no URL configured, in one process."""
+    settings = GatewaySettings()
+    configure_logging(settings.log_level, settings.log_format)
+    _serve(
+        create_gateway(settings), host or settings.host, port or settings.port, settings.log_level
+    )
+
+
+@cli.command("serve-service")
+def serve_service(
+    name: Annotated[str, typer.Argument(help="catalog、documents 或 requests")],
+    host: HostOption = None,
+    port: PortOption = None,
+) -> None:
+    """Run one service on its own (the distributed mode)."""
+    if name not in BY_NAME:
+        raise typer.BadParameter(f"未知的服务：{name}（可选 catalog、documents、requests）")
+    settings = service_settings()
+    configure_logging(settings[name].log_level, settings[name].log_format)
+    missing = [p for p in BY_NAME[name].peers if not settings[name].service_url(p)]
+    if missing:
+        names = "、".join(f"GONGKAI_{p.upper()}_URL" for p in missing)
+        raise typer.BadParameter(f"单独运行 {name} 服务时必须设置 {names}")
+    app = build_service_apps(settings, only={name})[name]
+    gateway_settings = GatewaySettings()
+    _serve(
+        app, host or gateway_settings.host, port or gateway_settings.port, settings[name].log_level
+    )
+
+
+@cli.command()
+def migrate(
+    names: Annotated[list[str] | None, typer.Argument(help="要迁移的服务；默认全部")] = None,
+) -> None:
+    """Bring each service's database to the latest schema."""
+    settings = service_settings()
+    for entry in SERVICES:
+        if names and entry.name not in names:
+            continue
+        asyncio.run(upgrade(entry.name, settings[entry.name].database_url))
+        typer.echo(f"{entry.name}: 已迁移到最新版本")
+
+
+def main() -> None:
+    cli()

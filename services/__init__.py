@@ -1,0 +1,1 @@
+"""Gongkai's services: catalog, documents, requests, and the shared kernel in ``common``."""

@@ -1,0 +1,28 @@
+"""The catalog service app: 行政区划、机关、26 个试点领域和政务公开事项标准目录."""
+
+from collections.abc import Mapping
+
+from fastapi import FastAPI
+from starlette.types import ASGIApp
+
+from services.catalog.settings import CatalogSettings
+from services.common.app import build_service_app, service_index_router
+
+PEERS: tuple[str, ...] = ()
+
+
+def create_app(
+    settings: CatalogSettings | None = None, peers: Mapping[str, ASGIApp] | None = None
+) -> FastAPI:
+    """Build the catalog app; ``peers`` are in-process apps of services without a URL."""
+    settings = settings or CatalogSettings()
+    return build_service_app(
+        settings=settings,
+        title="Gongkai 目录服务",
+        description="行政区划、机关、26 个试点领域和政务公开事项标准目录。",
+        routers=[
+            service_index_router("catalog", "行政区划、机关、26 个试点领域和政务公开事项标准目录")
+        ],
+        peers=peers,
+        peer_names=PEERS,
+    )

@@ -1,0 +1,1 @@
+"""The small shared kernel. It never imports a service."""

@@ -1,0 +1,160 @@
+"""What every service app has in common: errors, request ids, health, tokens, the database."""
+
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
+from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager
+from typing import Any
+
+from fastapi import APIRouter, FastAPI
+from fastapi.routing import APIRoute
+from starlette.types import ASGIApp
+
+from services.common.auth import (
+    Access,
+    KeySource,
+    Principal,
+    TokenVerifier,
+    declared_access,
+    public,
+)
+from services.common.client import ServiceClient
+from services.common.db import Database
+from services.common.errors import install_error_handlers
+from services.common.health import ReadinessCheck
+from services.common.health import router as health_router
+from services.common.requestid import RequestIdMiddleware
+from services.common.settings import ServiceSettings
+
+ExtraLifespan = Callable[[FastAPI], AbstractAsyncContextManager[None]]
+
+
+def audience(service: str) -> str:
+    """The ``aud`` value a token must carry to be accepted by ``service``."""
+    return f"gongkai:{service}"
+
+
+def build_service_app(
+    *,
+    settings: ServiceSettings,
+    title: str,
+    description: str,
+    routers: Sequence[APIRouter],
+    peers: Mapping[str, ASGIApp] | None = None,
+    peer_names: Sequence[str] = (),
+    lifespan: ExtraLifespan | None = None,
+    version: str = "0.1.0",
+) -> FastAPI:
+    """A service app; ``peers`` are in-process apps for peers that have no URL configured."""
+    name = settings.service_name
+
+    @asynccontextmanager
+    async def app_lifespan(app: FastAPI) -> AsyncIterator[None]:
+        async with AsyncExitStack() as stack:
+            database = Database(settings.database_url)
+            stack.push_async_callback(database.dispose)
+            app.state.db = database
+            app.state.readiness_checks = {"database": _database_check(database)}
+            app.state.token_verifier = token_verifier(settings, name)
+            app.state.peers = {}
+            for peer in peer_names:
+                client = peer_client(peer, settings, peers or {})
+                stack.push_async_callback(client.aclose)
+                app.state.peers[peer] = client
+            if lifespan is not None:
+                await stack.enter_async_context(lifespan(app))
+            yield
+
+    app = FastAPI(
+        title=title,
+        description=description,
+        version=version,
+        lifespan=app_lifespan,
+        docs_url=None,
+        redoc_url=None,
+    )
+    app.state.settings = settings
+    install_error_handlers(app)
+    app.add_middleware(RequestIdMiddleware)
+    app.include_router(health_router)
+    for router in routers:
+        app.include_router(router)
+    app.state.access_table = access_table(app)
+    _document_access(app)
+    return app
+
+
+def token_verifier(settings: ServiceSettings, service: str) -> TokenVerifier:
+    keys = (
+        KeySource(url=settings.jwks_url)
+        if settings.jwks_url
+        else KeySource(path=settings.data_dir / "keys" / "jwks.json")
+    )
+    return TokenVerifier(issuer=settings.token_issuer, audience=audience(service), keys=keys)
+
+
+def peer_client(peer: str, settings: ServiceSettings, apps: Mapping[str, ASGIApp]) -> ServiceClient:
+    url = settings.service_url(peer)
+    if url:
+        return ServiceClient(peer, base_url=url)
+    if peer not in apps:
+        raise RuntimeError(f"{peer} has neither GONGKAI_{peer.upper()}_URL nor an in-process app")
+    return ServiceClient(peer, app=apps[peer])
+
+
+def access_table(app: FastAPI) -> dict[tuple[str, str], Access]:
+    """Every API route's declared access; an undeclared route stops the app from being built."""
+    table: dict[tuple[str, str], Access] = {}
+    for route in app.routes:
+        if not isinstance(route, APIRoute) or not route.path.startswith(("/api/", "/feeds/")):
+            continue
+        access = declared_access(_calls(route.dependant))
+        if access is None:
+            raise RuntimeError(
+                f"route {route.path} declares no access (use requires() or public())"
+            )
+        for method in route.methods or ():
+            table[(method, route.path)] = access
+    return table
+
+
+def _calls(dependant: Any) -> list[object]:
+    calls = [dependant.call]
+    for sub in dependant.dependencies:
+        calls.extend(_calls(sub))
+    return calls
+
+
+def _document_access(app: FastAPI) -> None:
+    """Publish each route's access in the OpenAPI document as ``x-gongkai-access``."""
+    original = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is not None:
+            return app.openapi_schema
+        schema = original()
+        for (method, path), access in app.state.access_table.items():
+            operation = schema.get("paths", {}).get(path, {}).get(method.lower())
+            if operation is not None:
+                operation["x-gongkai-access"] = access.describe()
+        return schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+
+def _database_check(database: Database) -> ReadinessCheck:
+    async def check() -> dict[str, Any]:
+        await database.ping()
+        return {}
+
+    return check
+
+
+def service_index_router(service: str, summary: str, version: str = "0.1.0") -> APIRouter:
+    """``GET /api/v1/<service>``: what this service is, for people and for routing checks."""
+    router = APIRouter(tags=["服务信息"])
+
+    @router.get(f"/api/v1/{service}", summary=f"{service} 服务信息")
+    async def index(_caller: Principal = public()) -> dict[str, str]:
+        """The service's name, version and purpose."""
+        return {"service": service, "version": version, "summary": summary}
+
+    return router

@@ -1,0 +1,316 @@
+"""Who is calling: access-token verification and per-route access declarations.
+
+Every service verifies tokens itself (RFC 9068 ``at+jwt``, RS256 only), in both run modes.
+Each route declares its requirement with :func:`requires` or :func:`public`; the app
+factory refuses to start with an undeclared route (deny by default).
+"""
+
+import asyncio
+import json
+import time
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+import httpx
+from fastapi import Depends, Request
+from joserfc import jwt
+from joserfc.errors import JoseError
+from joserfc.jwk import KeySet
+from joserfc.jwt import JWTClaimsRegistry
+
+from services.common.errors import Forbidden, Unauthorized
+
+ALLOWED_ALGORITHMS = ("RS256",)
+ACCESS_TOKEN_TYPES = frozenset({"at+jwt", "application/at+jwt"})
+
+
+class Role(StrEnum):
+    """Roles carried in access tokens; anonymous callers have none."""
+
+    APPLICANT = "applicant"
+    EDITOR = "editor"
+    PUBLISHER = "publisher"
+    REQUEST_OFFICER = "request_officer"
+    AGENCY_ADMIN = "agency_admin"
+    PLATFORM_ADMIN = "platform_admin"
+    INTEGRATOR = "integrator"
+
+
+ROLE_LABELS = {
+    Role.APPLICANT: "申请人",
+    Role.EDITOR: "机关编辑",
+    Role.PUBLISHER: "机关发布员",
+    Role.REQUEST_OFFICER: "依申请公开经办人",
+    Role.AGENCY_ADMIN: "机关管理员",
+    Role.PLATFORM_ADMIN: "平台管理员",
+    Role.INTEGRATOR: "数据对接方",
+}
+
+STAFF_ROLES = frozenset(
+    {Role.EDITOR, Role.PUBLISHER, Role.REQUEST_OFFICER, Role.AGENCY_ADMIN, Role.PLATFORM_ADMIN}
+)
+
+
+@dataclass(frozen=True)
+class Principal:
+    """The verified caller. ``agency_ids`` are the agencies a staff member acts for."""
+
+    subject: str | None = None
+    roles: frozenset[str] = frozenset()
+    scopes: frozenset[str] = frozenset()
+    agency_ids: frozenset[str] = frozenset()
+    client_id: str | None = None
+    token_id: str | None = None
+    issued_at: int | None = None
+    auth_time: int | None = None
+    acr: str | None = None
+    token: str | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def is_anonymous(self) -> bool:
+        return self.subject is None
+
+    @property
+    def is_platform_admin(self) -> bool:
+        return Role.PLATFORM_ADMIN in self.roles
+
+    @property
+    def is_staff(self) -> bool:
+        return bool(self.roles & STAFF_ROLES)
+
+    def has_role(self, *roles: str) -> bool:
+        return bool(self.roles & set(roles))
+
+    def acts_for(self, agency_id: object) -> bool:
+        """Staff act only within their own agencies; platform admins within all."""
+        if self.is_platform_admin:
+            return True
+        return self.is_staff and str(agency_id) in self.agency_ids
+
+
+ANONYMOUS = Principal()
+
+
+class KeySource:
+    """Where verification keys come from: a local JWKS file or a URL, refetched sparingly."""
+
+    def __init__(
+        self,
+        *,
+        url: str | None = None,
+        path: Path | None = None,
+        keys: KeySet | None = None,
+        min_refetch_seconds: float = 60.0,
+        transport: httpx.AsyncBaseTransport | None = None,
+    ) -> None:
+        self.url, self.path = url, path
+        self._keys = keys
+        self._fetched_at = 0.0
+        self._min_refetch = min_refetch_seconds
+        self._transport = transport
+        self._lock = asyncio.Lock()
+        self.fetch_count = 0
+
+    async def get(self) -> KeySet:
+        if self._keys is None:
+            await self.refresh(force=True)
+        assert self._keys is not None
+        return self._keys
+
+    async def refresh(self, *, force: bool = False) -> bool:
+        """Reload the keys; at most once a minute unless forced. True if reloaded."""
+        async with self._lock:
+            now = time.monotonic()
+            if not force and now - self._fetched_at < self._min_refetch:
+                return False
+            self._fetched_at = now
+            self.fetch_count += 1
+            if self.url:
+                async with httpx.AsyncClient(transport=self._transport, timeout=5) as client:
+                    response = await client.get(self.url)
+                    response.raise_for_status()
+                    self._keys = KeySet.import_key_set(response.json())
+            elif self.path is not None:
+                self._keys = KeySet.import_key_set(_read_jwks(self.path))
+            return True
+
+
+def _read_jwks(path: Path) -> Any:
+    if not path.exists():
+        return {"keys": []}
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+class TokenVerifier:
+    """Verifies RFC 9068 access tokens: RS256 only, typ, iss, aud, exp and nbf required."""
+
+    def __init__(
+        self,
+        *,
+        issuer: str,
+        audience: str,
+        keys: KeySource,
+        leeway: int = 30,
+        now: Callable[[], int] | None = None,
+        is_revoked: Callable[[dict[str, Any]], Awaitable[bool]] | None = None,
+    ) -> None:
+        self.issuer, self.audience, self.keys, self.leeway = issuer, audience, keys, leeway
+        self._now = now or (lambda: int(time.time()))
+        self._is_revoked = is_revoked
+
+    async def verify(self, token: str) -> Principal:
+        key_set = await self.keys.get()
+        try:
+            decoded = jwt.decode(token, key_set, algorithms=ALLOWED_ALGORITHMS)
+        except JoseError as exc:
+            if "kid" not in str(exc) or not await self.keys.refresh():
+                raise invalid_token() from None
+            try:
+                decoded = jwt.decode(token, await self.keys.get(), algorithms=ALLOWED_ALGORITHMS)
+            except JoseError:
+                raise invalid_token() from None
+        except ValueError:
+            raise invalid_token() from None
+        if decoded.header.get("typ") not in ACCESS_TOKEN_TYPES or not decoded.header.get("kid"):
+            raise invalid_token()
+        claims = decoded.claims
+        registry = JWTClaimsRegistry(
+            now=self._now,
+            leeway=self.leeway,
+            iss={"essential": True, "value": self.issuer},
+            aud={"essential": True, "value": self.audience},
+            exp={"essential": True},
+            sub={"essential": True},
+        )
+        try:
+            registry.validate(claims)
+        except JoseError:
+            raise invalid_token() from None
+        if self._is_revoked is not None and await self._is_revoked(claims):
+            raise invalid_token()
+        return principal_from_claims(claims, token)
+
+
+def principal_from_claims(claims: dict[str, Any], token: str | None = None) -> Principal:
+    def strings(value: Any) -> frozenset[str]:
+        if isinstance(value, str):
+            return frozenset(value.split())
+        if isinstance(value, list):
+            return frozenset(str(v) for v in value)
+        return frozenset()
+
+    return Principal(
+        subject=str(claims["sub"]),
+        roles=strings(claims.get("roles")),
+        scopes=strings(claims.get("scope")),
+        agency_ids=strings(claims.get("agencies")),
+        client_id=claims.get("client_id"),
+        token_id=claims.get("jti"),
+        issued_at=claims.get("iat"),
+        auth_time=claims.get("auth_time"),
+        acr=claims.get("acr"),
+        token=token,
+    )
+
+
+def invalid_token() -> Unauthorized:
+    return Unauthorized(
+        "访问令牌无效或已过期，请重新登录后再试。",
+        headers={"WWW-Authenticate": 'Bearer error="invalid_token"'},
+    )
+
+
+async def current_principal(request: Request) -> Principal:
+    """The caller of this request: anonymous without a token, 401 with a bad one."""
+    header = request.headers.get("authorization")
+    principal = ANONYMOUS
+    if header:
+        scheme, _, token = header.partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            raise invalid_token()
+        verifier: TokenVerifier = request.app.state.token_verifier
+        principal = await verifier.verify(token.strip())
+    return principal
+
+
+@dataclass(frozen=True)
+class Access:
+    """A route's requirement: any of ``roles`` (empty: anyone) and all of ``scopes``."""
+
+    roles: frozenset[str] = frozenset()
+    scopes: frozenset[str] = frozenset()
+
+    @property
+    def is_public(self) -> bool:
+        return not self.roles and not self.scopes
+
+    def describe(self) -> dict[str, Any]:
+        return {
+            "public": self.is_public,
+            "roles": sorted(self.roles),
+            "scopes": sorted(self.scopes),
+        }
+
+
+class _AccessCheck:
+    """The dependency behind :func:`requires`; the app factory finds routes by this type."""
+
+    def __init__(self, access: Access) -> None:
+        self.access = access
+
+    async def __call__(self, request: Request) -> Principal:
+        principal = await current_principal(request)
+        access = self.access
+        if access.is_public:
+            return principal
+        if principal.is_anonymous:
+            raise Unauthorized(
+                "此操作需要登录，请先登录或提供访问令牌。",
+                headers={"WWW-Authenticate": "Bearer"},
+            )
+        if access.roles and not principal.roles & access.roles:
+            raise Forbidden("当前身份无权执行此操作。")
+        missing = access.scopes - principal.scopes
+        if missing:
+            raise Forbidden(
+                "访问令牌缺少所需权限范围：" + "、".join(sorted(missing)),
+                headers={
+                    "WWW-Authenticate": 'Bearer error="insufficient_scope", scope="'
+                    + " ".join(sorted(access.scopes))
+                    + '"'
+                },
+            )
+        return principal
+
+
+def requires(*, roles: Iterable[str] = (), scopes: Iterable[str] = ()) -> Any:
+    """Declare who may call a route; use as ``Annotated[Principal, requires(...)]``."""
+    return Depends(_AccessCheck(Access(frozenset(roles), frozenset(scopes))))
+
+
+def public() -> Any:
+    """Declare a route open to everyone (the caller, possibly anonymous, is still known)."""
+    return Depends(_AccessCheck(Access()))
+
+
+def declared_access(dependant_calls: Iterable[object]) -> Access | None:
+    for call in dependant_calls:
+        if isinstance(call, _AccessCheck):
+            return call.access
+    return None
+
+
+__all__ = [
+    "ANONYMOUS",
+    "Access",
+    "KeySource",
+    "Principal",
+    "Role",
+    "TokenVerifier",
+    "current_principal",
+    "public",
+    "requires",
+]

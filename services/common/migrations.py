@@ -1,0 +1,85 @@
+"""One Alembic history per service, run programmatically on the service's own engine."""
+
+import asyncio
+import importlib.resources
+from pathlib import Path
+from typing import Any
+
+from alembic import command, context
+from alembic.config import Config
+from sqlalchemy import MetaData, pool
+from sqlalchemy.engine import Connection
+from sqlalchemy.ext.asyncio import async_engine_from_config
+
+from services.common.db import Database, is_sqlite
+
+
+def alembic_config(service: str, database_url: str) -> Config:
+    config = Config()
+    location = importlib.resources.files(f"services.{service}") / "migrations"
+    config.set_main_option("script_location", str(location))
+    config.set_main_option("sqlalchemy.url", database_url.replace("%", "%%"))
+    config.attributes["service"] = service
+    return config
+
+
+async def upgrade(service: str, database_url: str, revision: str = "head") -> None:
+    """Bring the service's database to ``revision`` (creating the SQLite file if needed)."""
+    if is_sqlite(database_url):
+        _ensure_sqlite_dir(database_url)
+    config = alembic_config(service, database_url)
+    database = Database(database_url)
+    try:
+        async with database.write_sessions() as session:
+            connection = await session.connection()
+
+            def run(sync_conn: Connection) -> None:
+                config.attributes["connection"] = sync_conn
+                command.upgrade(config, revision)
+
+            await connection.run_sync(run)
+            await session.commit()
+    finally:
+        await database.dispose()
+
+
+def run_env(target_metadata: MetaData, service: str) -> None:
+    """The body of every service's ``migrations/env.py``."""
+    config = context.config
+    options = {"target_metadata": target_metadata, "version_table": f"alembic_version_{service}"}
+    connection: Connection | None = config.attributes.get("connection")
+    if connection is not None:
+        _run(connection, options)
+        return
+
+    # Invoked by the alembic command line: make our own engine.
+    async def run_async() -> None:
+        engine = async_engine_from_config(
+            config.get_section(config.config_ini_section, {}),
+            prefix="sqlalchemy.",
+            poolclass=pool.NullPool,
+        )
+        async with engine.connect() as conn:
+            await conn.run_sync(lambda sync_conn: _run(sync_conn, options))
+            await conn.commit()
+        await engine.dispose()
+
+    asyncio.run(run_async())
+
+
+def _run(connection: Connection, options: dict[str, Any]) -> None:
+    context.configure(
+        connection=connection,
+        target_metadata=options["target_metadata"],
+        version_table=options["version_table"],
+        render_as_batch=True,  # SQLite cannot ALTER most things; batch mode copies tables.
+        compare_type=True,
+    )
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+def _ensure_sqlite_dir(url: str) -> None:
+    path = url.split(":///", 1)[1]
+    if path and path != ":memory:":
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
