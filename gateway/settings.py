@@ -6,8 +6,6 @@ from services.common.settings import CommonSettings
 
 
 class GatewaySettings(CommonSettings):
-    host: str = Field("127.0.0.1", description="Address to listen on; '::' for IPv6 and IPv4.")
-    port: int = Field(8000, description="Port to listen on.")
     upstream_connect_timeout: float = Field(
         2.0, description="Seconds to wait for a connection to a service (distributed mode)."
     )

@@ -1,10 +1,12 @@
 """``gongkai``: run the system (all-in-one or one service), migrate, and administer it."""
 
 import asyncio
+import socket
 from typing import Annotated
 
 import typer
 import uvicorn
+from starlette.types import ASGIApp
 
 from gateway.app import create_app as create_gateway
 from gateway.services import BY_NAME, SERVICES, build_service_apps, service_settings
@@ -18,9 +20,9 @@ HostOption = Annotated[str | None, typer.Option(help="监听地址；'::' 同时
 PortOption = Annotated[int | None, typer.Option(help="监听端口")]
 
 
-def _serve(app: object, host: str, port: int, log_level: str) -> None:
-    uvicorn.run(
-        app,  # type: ignore[arg-type]
+def _serve(app: ASGIApp, host: str, port: int, log_level: str) -> None:
+    config = uvicorn.Config(
+        app,
         host=host,
         port=port,
         log_config=None,
@@ -30,6 +32,20 @@ def _serve(app: object, host: str, port: int, log_level: str) -> None:
         lifespan="on",
         log_level=log_level.lower(),
     )
+    server = uvicorn.Server(config)
+    sockets = [_bind(host, port)] if ":" in host else None
+    server.run(sockets=sockets)
+
+
+def _bind(host: str, port: int) -> socket.socket:
+    """An IPv6 socket that also accepts IPv4 (asyncio would set IPV6_V6ONLY on its own)."""
+    sock = socket.socket(socket.AF_INET6, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    if host in {"::", "[::]"}:
+        sock.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 0)
+    sock.bind((host.strip("[]"), port))
+    sock.set_inheritable(True)
+    return sock
 
 
 @cli.command()

@@ -5,7 +5,7 @@ from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontext
 from typing import Any
 
 from fastapi import APIRouter, FastAPI
-from fastapi.routing import APIRoute
+from fastapi.routing import APIRoute, iter_route_contexts
 from starlette.types import ASGIApp
 
 from services.common.auth import (
@@ -24,12 +24,20 @@ from services.common.health import router as health_router
 from services.common.requestid import RequestIdMiddleware
 from services.common.settings import ServiceSettings
 
+API_PREFIXES = ("/api/", "/feeds/")
 ExtraLifespan = Callable[[FastAPI], AbstractAsyncContextManager[None]]
 
 
 def audience(service: str) -> str:
     """The ``aud`` value a token must carry to be accepted by ``service``."""
     return f"gongkai:{service}"
+
+
+class ServiceApp(FastAPI):
+    """FastAPI with the request id outermost, so even a 500 carries it."""
+
+    def build_middleware_stack(self) -> ASGIApp:
+        return RequestIdMiddleware(super().build_middleware_stack())
 
 
 def build_service_app(
@@ -63,7 +71,7 @@ def build_service_app(
                 await stack.enter_async_context(lifespan(app))
             yield
 
-    app = FastAPI(
+    app = ServiceApp(
         title=title,
         description=description,
         version=version,
@@ -73,7 +81,6 @@ def build_service_app(
     )
     app.state.settings = settings
     install_error_handlers(app)
-    app.add_middleware(RequestIdMiddleware)
     app.include_router(health_router)
     for router in routers:
         app.include_router(router)
@@ -103,16 +110,16 @@ def peer_client(peer: str, settings: ServiceSettings, apps: Mapping[str, ASGIApp
 def access_table(app: FastAPI) -> dict[tuple[str, str], Access]:
     """Every API route's declared access; an undeclared route stops the app from being built."""
     table: dict[tuple[str, str], Access] = {}
-    for route in app.routes:
-        if not isinstance(route, APIRoute) or not route.path.startswith(("/api/", "/feeds/")):
+    # FastAPI keeps included routers nested; iter_route_contexts yields the effective routes.
+    for route in iter_route_contexts(app.routes):
+        path = str(route.path)
+        if not isinstance(route.original_route, APIRoute) or not path.startswith(API_PREFIXES):
             continue
         access = declared_access(_calls(route.dependant))
         if access is None:
-            raise RuntimeError(
-                f"route {route.path} declares no access (use requires() or public())"
-            )
+            raise RuntimeError(f"route {path} declares no access (use requires() or public())")
         for method in route.methods or ():
-            table[(method, route.path)] = access
+            table[(method, path)] = access
     return table
 
 

@@ -10,6 +10,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async
 from sqlalchemy.orm import registry
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from services.common.settings import normalise_database_url
+
 # Stable constraint names, so Alembic migrations diff the same on SQLite and PostgreSQL.
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -35,6 +37,7 @@ class Database:
     """An engine and its session factory; created in a lifespan, never at import."""
 
     def __init__(self, url: str, *, echo: bool = False) -> None:
+        url = normalise_database_url(url)
         self.url = url
         kwargs: dict[str, Any] = {"echo": echo}
         if is_sqlite(url):

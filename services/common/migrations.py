@@ -12,6 +12,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import async_engine_from_config
 
 from services.common.db import Database, is_sqlite
+from services.common.settings import normalise_database_url
 
 
 def alembic_config(service: str, database_url: str) -> Config:
@@ -25,6 +26,7 @@ def alembic_config(service: str, database_url: str) -> Config:
 
 async def upgrade(service: str, database_url: str, revision: str = "head") -> None:
     """Bring the service's database to ``revision`` (creating the SQLite file if needed)."""
+    database_url = normalise_database_url(database_url)
     if is_sqlite(database_url):
         _ensure_sqlite_dir(database_url)
     config = alembic_config(service, database_url)

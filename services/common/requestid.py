@@ -32,8 +32,13 @@ class RequestIdMiddleware:
         incoming = _header(scope, REQUEST_ID_HEADER)
         request_id = incoming if incoming and _VALID.match(incoming) else new_request_id()
         token = _current.set(request_id)
-        scope.setdefault("state", {})["request_id"] = request_id
         raw = request_id.encode()
+        if incoming != request_id:
+            # Whatever runs below (an in-process service, or a proxied one) sees the same id.
+            scope = dict(scope)
+            scope["headers"] = [
+                (k, v) for k, v in scope.get("headers", []) if k.lower() != b"x-request-id"
+            ] + [(b"x-request-id", raw)]
 
         async def send_with_id(message: Message) -> None:
             if message["type"] == "http.response.start":

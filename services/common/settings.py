@@ -31,6 +31,8 @@ class CommonSettings(BaseSettings):
     data_dir: Path = Field(
         Path("data"), description="Where SQLite files, search indexes and uploads live."
     )
+    host: str = Field("127.0.0.1", description="Address to listen on; '::' for IPv6 and IPv4.")
+    port: int = Field(8000, description="Port to listen on.")
     log_level: str = Field("INFO", description="Python logging level name.")
     log_format: Literal["json", "text"] = Field("json", description="json (default) or text.")
 
@@ -54,7 +56,7 @@ class CommonSettings(BaseSettings):
     )
     secret_key: SecretStr = Field(
         SecretStr("development-only-secret-key-change-me"),
-        description="Signs cursors and other server-made tokens. Required in production.",
+        description="Server secret for keyed hashes and signatures; 32+ characters in production.",
     )
 
     @model_validator(mode="after")

@@ -1,0 +1,113 @@
+"""The distributed mode for real: four uvicorn processes on loopback against PostgreSQL."""
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from gateway.services import SERVICES
+from tests import conftest
+from tests.support.databases import DatabaseFactory
+from tests.support.processes import ServerProcess, free_port
+from tests.support.tokens import TokenMinter
+
+pytestmark = [pytest.mark.distributed, pytest.mark.postgres, pytest.mark.slow]
+
+
+class Cluster:
+    def __init__(self) -> None:
+        self.gateway_url = ""
+        self.processes: dict[str, ServerProcess] = {}
+        self.urls: dict[str, str] = {}
+
+
+@pytest.fixture
+async def database_urls(database_factories: dict[str, DatabaseFactory]) -> dict[str, str]:
+    if conftest.POSTGRES_PROBLEM:
+        pytest.skip(f"PostgreSQL 不可用：{conftest.POSTGRES_PROBLEM}")
+    factory = database_factories["postgresql"]
+    return {e.name: await factory.fresh(e.name) for e in SERVICES}
+
+
+@pytest.fixture
+def cluster(
+    database_urls: dict[str, str], tmp_path: Path, tokens: TokenMinter
+) -> Iterator[Cluster]:
+    tokens.write_jwks(tmp_path)
+    result = Cluster()
+    ports = {e.name: free_port() for e in SERVICES}
+    result.urls = {name: f"http://127.0.0.1:{port}" for name, port in ports.items()}
+    common = {
+        "GONGKAI_ENVIRONMENT": "test",
+        "GONGKAI_DATA_DIR": str(tmp_path),
+        "GONGKAI_LOG_FORMAT": "json",
+        **{f"GONGKAI_{n.upper()}_URL": url for n, url in result.urls.items()},
+        **{f"GONGKAI_{n.upper()}_DATABASE_URL": u for n, u in database_urls.items()},
+    }
+    try:
+        for entry in SERVICES:
+            process = ServerProcess(
+                ["serve-service", entry.name, "--port", str(ports[entry.name])],
+                env=common,
+                log=tmp_path / f"{entry.name}.log",
+            ).start()
+            result.processes[entry.name] = process
+        for name, process in result.processes.items():
+            process.wait_ready(result.urls[name] + "/readyz")
+        gateway_port = free_port()
+        gateway = ServerProcess(
+            ["serve", "--port", str(gateway_port)], env=common, log=tmp_path / "gateway.log"
+        ).start()
+        result.processes["gateway"] = gateway
+        result.gateway_url = f"http://127.0.0.1:{gateway_port}"
+        gateway.wait_ready(result.gateway_url + "/readyz")
+        yield result
+    finally:
+        for process in result.processes.values():
+            process.stop()
+
+
+def test_gateway_routes_to_separate_service_processes(cluster: Cluster) -> None:
+    with httpx.Client(base_url=cluster.gateway_url) as client:
+        ready = client.get("/readyz").json()
+        assert ready["status"] == "ready"
+        for entry in SERVICES:
+            response = client.get(f"/api/v1/{entry.name}")
+            assert response.status_code == 200, response.text
+            assert response.json()["service"] == entry.name
+        document = client.get("/openapi.json").json()
+        assert {f"/api/v1/{e.name}" for e in SERVICES} <= set(document["paths"])
+
+
+def test_request_ids_cross_the_process_boundary(cluster: Cluster) -> None:
+    with httpx.Client(base_url=cluster.gateway_url) as client:
+        response = client.get("/api/v1/documents/missing", headers={"x-request-id": "e2e-abcdef01"})
+        assert response.status_code == 404
+        assert response.headers["x-request-id"] == "e2e-abcdef01"
+        # The body was written by the documents process: it saw the gateway's id.
+        assert response.json()["request_id"] == "e2e-abcdef01"
+        generated = client.get("/api/v1/catalog/missing")
+        assert generated.json()["request_id"] == generated.headers["x-request-id"]
+
+
+def test_stopped_service_gives_502_and_others_keep_working(cluster: Cluster) -> None:
+    cluster.processes["requests"].stop()
+    with httpx.Client(base_url=cluster.gateway_url) as client:
+        down = client.get("/api/v1/requests")
+        assert down.status_code == 502
+        assert down.headers["content-type"] == "application/problem+json"
+        assert down.json()["title"] == "上游服务不可用"
+        assert client.get("/api/v1/catalog").status_code == 200
+        assert client.get("/readyz").status_code == 503
+
+
+def test_services_verify_tokens_themselves(cluster: Cluster, tokens: TokenMinter) -> None:
+    # Straight to the service process, bypassing the gateway: a forged token is still refused.
+    with httpx.Client(base_url=cluster.urls["catalog"]) as client:
+        response = client.get(
+            "/api/v1/catalog", headers={"Authorization": "Bearer eyJhbGciOiJub25lIn0.e30."}
+        )
+        assert response.status_code == 401
+        good = client.get("/api/v1/catalog", headers=tokens.headers(roles=["editor"]))
+        assert good.status_code == 200

@@ -1,0 +1,100 @@
+"""Fresh, migrated databases for each test, cloned from a template built once per run."""
+
+import asyncio
+import os
+import shutil
+import uuid
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import asyncpg
+
+from services.common.migrations import upgrade
+
+POSTGRES_URL = os.environ.get(
+    "GONGKAI_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test"
+)
+
+
+def in_ci() -> bool:
+    return os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+
+async def postgres_reachable() -> str | None:
+    """None if PostgreSQL answers, else why not."""
+    try:
+        conn = await asyncio.wait_for(asyncpg.connect(POSTGRES_URL), timeout=5)
+    except (OSError, TimeoutError, asyncpg.PostgresError) as exc:
+        return f"{type(exc).__name__}: {exc}"
+    await conn.close()
+    return None
+
+
+def _with_database(url: str, name: str) -> str:
+    parts = urlsplit(url)
+    return urlunsplit((parts.scheme, parts.netloc, "/" + name, parts.query, parts.fragment))
+
+
+class DatabaseFactory:
+    """Hands out fresh databases of one backend; every one is dropped at the end of the run."""
+
+    def __init__(self, backend: str, root: Path) -> None:
+        self.backend = backend
+        self.root = root
+        self.run = uuid.uuid4().hex[:8]
+        self._templates: dict[str, str] = {}
+        self._locks: dict[str, asyncio.Lock] = {}
+        self._created: list[str] = []
+        self._counter = 0
+
+    async def template(self, service: str) -> str:
+        lock = self._locks.setdefault(service, asyncio.Lock())
+        async with lock:
+            if service not in self._templates:
+                self._templates[service] = await self._build_template(service)
+        return self._templates[service]
+
+    async def fresh(self, service: str) -> str:
+        """A database URL holding the service's schema at head and nothing else."""
+        template = await self.template(service)
+        self._counter += 1
+        if self.backend == "sqlite":
+            target = self.root / f"{service}-{self._counter}.db"
+            shutil.copyfile(template, target)
+            return f"sqlite+aiosqlite:///{target.as_posix()}"
+        name = f"gk_{self.run}_{service}_{self._counter}"
+        await self._admin(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+        self._created.append(name)
+        return _with_database(POSTGRES_URL, name).replace("postgresql://", "postgresql+asyncpg://")
+
+    async def _build_template(self, service: str) -> str:
+        if self.backend == "sqlite":
+            path = self.root / f"template-{service}.db"
+            await upgrade(service, f"sqlite+aiosqlite:///{path.as_posix()}")
+            return str(path)
+        name = f"gk_{self.run}_{service}_tpl"
+        await self._admin(f'CREATE DATABASE "{name}"')
+        self._created.append(name)
+        await upgrade(service, _with_database(POSTGRES_URL, name))
+        return name
+
+    async def _admin(self, sql: str) -> None:
+        conn = await asyncpg.connect(POSTGRES_URL)
+        try:
+            await conn.execute(sql)
+        finally:
+            await conn.close()
+
+    async def drop(self, name: str) -> None:
+        await self._admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+    async def close(self) -> None:
+        if self.backend == "postgresql":
+            for name in reversed(self._created):
+                await self.drop(name)
+        self._created.clear()
+        if self.backend == "sqlite":
+            shutil.rmtree(self.root, ignore_errors=True)
+
+    def database_name(self, url: str) -> str:
+        return urlsplit(url).path.lstrip("/")
