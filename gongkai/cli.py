@@ -1,18 +1,22 @@
 """``gongkai``: run the system (all-in-one or one service), migrate, and administer it."""
 
 import asyncio
+import importlib.resources
 import socket
+import tempfile
+from pathlib import Path
 from typing import Annotated
 
 import typer
 import uvicorn
+from alembic import command
 from starlette.types import ASGIApp
 
 from gateway.app import create_app as create_gateway
 from gateway.services import BY_NAME, SERVICES, build_service_apps, service_settings
 from gateway.settings import GatewaySettings
 from services.common.logging import configure_logging
-from services.common.migrations import upgrade
+from services.common.migrations import alembic_config, upgrade
 
 cli = typer.Typer(help="Gongkai（公开）政务公开后端。", no_args_is_help=True, add_completion=False)
 
@@ -91,6 +95,23 @@ def migrate(
             continue
         asyncio.run(upgrade(entry.name, settings[entry.name].database_url))
         typer.echo(f"{entry.name}: 已迁移到最新版本")
+
+
+@cli.command("make-migration")
+def make_migration(
+    name: Annotated[str, typer.Argument(help="catalog、documents 或 requests")],
+    message: Annotated[str, typer.Option("-m", "--message", help="迁移说明（英文短句）")],
+) -> None:
+    """Autogenerate the next Alembic revision of a service from its models (for developers)."""
+    if name not in BY_NAME:
+        raise typer.BadParameter(f"未知的服务：{name}")
+    versions = Path(str(importlib.resources.files(f"services.{name}") / "migrations" / "versions"))
+    number = len(list(versions.glob(f"{name}_*.py"))) + 1
+    with tempfile.TemporaryDirectory() as tmp:
+        url = f"sqlite+aiosqlite:///{tmp}/head.db"
+        asyncio.run(upgrade(name, url))
+        config = alembic_config(name, url)
+        command.revision(config, message=message, autogenerate=True, rev_id=f"{name}_{number:04d}")
 
 
 def main() -> None:

@@ -3,13 +3,15 @@
 import asyncio
 import importlib.resources
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from alembic import command, context
+from alembic.autogenerate.api import AutogenContext
 from alembic.config import Config
-from sqlalchemy import MetaData, pool
+from sqlalchemy import MetaData, TypeDecorator, pool
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import async_engine_from_config
+from sqlmodel.sql.sqltypes import AutoString
 
 from services.common.db import Database, is_sqlite
 from services.common.settings import normalise_database_url
@@ -76,9 +78,19 @@ def _run(connection: Connection, options: dict[str, Any]) -> None:
         version_table=options["version_table"],
         render_as_batch=True,  # SQLite cannot ALTER most things; batch mode copies tables.
         compare_type=True,
+        render_item=_render_item,
     )
     with context.begin_transaction():
         context.run_migrations()
+
+
+def _render_item(type_: str, obj: Any, autogen_context: AutogenContext) -> str | Literal[False]:
+    """Write our column types as their plain SQLAlchemy types, so migrations import no app code."""
+    if type_ == "type" and isinstance(obj, TypeDecorator):
+        return f"sa.{obj.impl!r}"
+    if type_ == "type" and isinstance(obj, AutoString):
+        return f"sa.String(length={obj.length})" if obj.length else "sa.String()"
+    return False
 
 
 def _ensure_sqlite_dir(url: str) -> None:
