@@ -55,11 +55,16 @@ def service_settings(
 def build_service_apps(
     settings: Mapping[str, ServiceSettings], only: set[str] | None = None
 ) -> dict[str, FastAPI]:
-    """The apps to run in this process; each gets in-process peers for those without a URL."""
-    apps: dict[str, FastAPI] = {}
+    """The apps to run in this process; each gets in-process peers for those without a URL.
+
+    Every app receives the same dict, filled as the apps are built: peers are looked up when
+    the lifespans start, so two services may call each other.
+    """
+    apps: dict[str, ASGIApp] = {}
+    built: dict[str, FastAPI] = {}
     for entry in SERVICES:
         if only is not None and entry.name not in only:
             continue
-        peers: dict[str, ASGIApp] = {p: apps[p] for p in entry.peers if p in apps}
-        apps[entry.name] = entry.factory(settings[entry.name], peers=peers)
-    return apps
+        built[entry.name] = entry.factory(settings[entry.name], peers=apps)
+        apps[entry.name] = built[entry.name]
+    return built

@@ -236,22 +236,31 @@ async def current_principal(request: Request) -> Principal:
     return principal
 
 
+MFA_ACR_VALUES = frozenset({"mfa", "urn:gongkai:acr:mfa"})
+STEP_UP_MAX_AGE = 15 * 60
+
+
 @dataclass(frozen=True)
 class Access:
-    """A route's requirement: any of ``roles`` (empty: anyone) and all of ``scopes``."""
+    """A route's requirement: any of ``roles`` (empty: anyone) and all of ``scopes``.
+
+    ``step_up`` routes (publishing) also need a multi-factor login within 15 minutes.
+    """
 
     roles: frozenset[str] = frozenset()
     scopes: frozenset[str] = frozenset()
+    step_up: bool = False
 
     @property
     def is_public(self) -> bool:
-        return not self.roles and not self.scopes
+        return not self.roles and not self.scopes and not self.step_up
 
     def describe(self) -> dict[str, Any]:
         return {
             "public": self.is_public,
             "roles": sorted(self.roles),
             "scopes": sorted(self.scopes),
+            "step_up": self.step_up,
         }
 
 
@@ -283,12 +292,25 @@ class _AccessCheck:
                     + '"'
                 },
             )
+        if access.step_up and not _recent_mfa(principal):
+            raise Unauthorized(
+                "此操作需要在 15 分钟内完成多因素认证，请重新验证身份后再试。",
+                headers={"WWW-Authenticate": 'Bearer error="insufficient_user_authentication"'},
+            )
         return principal
 
 
-def requires(*, roles: Iterable[str] = (), scopes: Iterable[str] = ()) -> Any:
+def _recent_mfa(principal: Principal) -> bool:
+    if principal.acr not in MFA_ACR_VALUES or principal.auth_time is None:
+        return False
+    return time.time() - principal.auth_time <= STEP_UP_MAX_AGE
+
+
+def requires(
+    *, roles: Iterable[str] = (), scopes: Iterable[str] = (), step_up: bool = False
+) -> Any:
     """Declare who may call a route; use as ``Annotated[Principal, requires(...)]``."""
-    return Depends(_AccessCheck(Access(frozenset(roles), frozenset(scopes))))
+    return Depends(_AccessCheck(Access(frozenset(roles), frozenset(scopes), step_up)))
 
 
 def public() -> Any:

@@ -1,5 +1,6 @@
 """The shared service plumbing: problem+json errors, one unit of work per request, readiness."""
 
+import time
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Annotated
@@ -72,6 +73,15 @@ async def staff_only(
     caller: Annotated[Principal, requires(roles=[Role.EDITOR], scopes=["documents:write"])],
 ) -> dict:
     return {"subject": caller.subject, "agencies": sorted(caller.agency_ids)}
+
+
+@router.post("/api/v1/probe/publish")
+async def publish(
+    _c: Annotated[
+        Principal, requires(roles=[Role.PUBLISHER], scopes=["documents:publish"], step_up=True)
+    ],
+) -> dict:
+    return {"published": True}
 
 
 @pytest.fixture
@@ -207,6 +217,26 @@ async def test_access_declarations(probe: httpx.AsyncClient, tokens: TokenMinter
     )
     assert _assert_problem(response, 401)
     assert response.headers["www-authenticate"] == 'Bearer error="invalid_token"'
+
+
+async def test_step_up_needs_a_recent_multi_factor_login(
+    probe: httpx.AsyncClient, tokens: TokenMinter
+) -> None:
+    now = int(time.time())
+    base = {"roles": ["publisher"], "scopes": ["documents:publish"]}
+    cases = [
+        ({}, 401),
+        ({"acr": "pwd", "auth_time": now}, 401),
+        ({"acr": "mfa", "auth_time": now - 16 * 60}, 401),
+        ({"acr": "mfa", "auth_time": now - 60}, 200),
+    ]
+    for claims, status in cases:
+        response = await probe.post(
+            "/api/v1/probe/publish", headers=tokens.headers(**base, **claims)
+        )
+        assert response.status_code == status, claims
+        if status == 401:
+            assert "insufficient_user_authentication" in response.headers["www-authenticate"]
 
 
 def test_an_undeclared_route_stops_the_app(tmp_path: Path) -> None:
