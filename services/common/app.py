@@ -21,6 +21,7 @@ from services.common.db import Database
 from services.common.errors import install_error_handlers
 from services.common.health import ReadinessCheck
 from services.common.health import router as health_router
+from services.common.inputguard import NulGuardMiddleware
 from services.common.requestid import RequestIdMiddleware
 from services.common.settings import ServiceSettings
 
@@ -37,7 +38,7 @@ class ServiceApp(FastAPI):
     """FastAPI with the request id outermost, so even a 500 carries it."""
 
     def build_middleware_stack(self) -> ASGIApp:
-        return RequestIdMiddleware(super().build_middleware_stack())
+        return RequestIdMiddleware(NulGuardMiddleware(super().build_middleware_stack()))
 
 
 def build_service_app(

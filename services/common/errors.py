@@ -7,7 +7,13 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, Field
-from sqlalchemy.exc import DataError, IntegrityError, InterfaceError, OperationalError
+from sqlalchemy.exc import (
+    DataError,
+    DBAPIError,
+    IntegrityError,
+    InterfaceError,
+    OperationalError,
+)
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
@@ -250,6 +256,19 @@ async def _database_error(request: Request, exc: Exception) -> Response:
     )
 
 
+async def _dbapi_error(request: Request, exc: Exception) -> Response:
+    # asyncpg reports a NUL in a text value as a generic DBAPI error; it is the caller's input.
+    if "0x00" in str(getattr(exc, "orig", "")):
+        return problem_response(
+            status=422,
+            code="nul-character",
+            title="提交的文本含有非法字符",
+            detail="提交的文本中含有空字符（\\u0000），请删除后重试。",
+            instance=request.url.path,
+        )
+    return await _unexpected_error(request, exc)
+
+
 async def _unexpected_error(request: Request, exc: Exception) -> Response:
     logger.exception("unexpected error on %s %s", request.method, request.url.path)
     return problem_response(
@@ -275,6 +294,7 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(OperationalError, _database_error)
     app.add_exception_handler(InterfaceError, _database_error)
     app.add_exception_handler(ConnectionError, _database_error)
+    app.add_exception_handler(DBAPIError, _dbapi_error)
     app.add_exception_handler(Exception, _unexpected_error)
 
 

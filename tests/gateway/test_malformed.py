@@ -4,6 +4,7 @@ The routes come from the merged OpenAPI document, so routes added later are swep
 """
 
 import re
+from typing import Any
 
 import httpx
 import pytest
@@ -33,6 +34,17 @@ def _fill(path: str, segment: str) -> str:
     return re.sub(r"\{[^}]+\}", segment, path)
 
 
+def _admin(tokens: TokenMinter, document: dict[str, Any]) -> dict[str, str]:
+    """A platform admin holding every scope any route declares, so handlers are reached."""
+    scopes = {
+        scope
+        for item in document["paths"].values()
+        for operation in item.values()
+        for scope in operation.get("x-gongkai-access", {}).get("scopes", [])
+    }
+    return tokens.headers(roles=["platform_admin"], scopes=sorted(scopes), subject="admin")
+
+
 def _assert_clean(response: httpx.Response) -> None:
     assert response.status_code < 500, (response.request.url, response.text[:500])
     if response.status_code >= 400:
@@ -48,9 +60,7 @@ async def test_no_route_answers_malformed_input_with_a_500(
     client: httpx.AsyncClient, tokens: TokenMinter, as_admin: bool
 ) -> None:
     document = (await client.get("/openapi.json")).json()
-    headers = (
-        tokens.headers(roles=["platform_admin"], scopes=["*"], subject="admin") if as_admin else {}
-    )
+    headers = _admin(tokens, document) if as_admin else {}
     for path, item in document["paths"].items():
         for method in item:
             for segment in GARBAGE_SEGMENTS:
@@ -69,3 +79,19 @@ async def test_no_route_answers_malformed_input_with_a_500(
                             headers={**headers, "content-type": content_type},
                         )
                         _assert_clean(response)
+
+
+async def test_nul_characters_are_refused_in_addresses_and_bodies(
+    client: httpx.AsyncClient, tokens: TokenMinter
+) -> None:
+    """PostgreSQL cannot store U+0000: the caller hears why instead of getting a 500."""
+    admin = _admin(tokens, (await client.get("/openapi.json")).json())
+    in_path = await client.get("/api/v1/catalog/divisions/62%0000")
+    assert in_path.status_code == 400
+    assert "空字符" in in_path.json()["detail"]
+    in_body = await client.post(
+        "/api/v1/catalog/divisions", json={"code": "620000", "name": "甘\u0000肃省"}, headers=admin
+    )
+    assert in_body.status_code == 400, in_body.text
+    assert in_body.headers["content-type"].startswith("application/problem+json")
+    assert (await client.get("/api/v1/catalog/divisions/620000")).status_code == 404
