@@ -5,6 +5,8 @@ from collections.abc import Mapping
 from fastapi import FastAPI
 from starlette.types import ASGIApp
 
+from services.catalog.agencies.routes import router as agencies_router
+from services.catalog.divisions.routes import router as divisions_router
 from services.catalog.settings import CatalogSettings
 from services.common.app import build_service_app, service_index_router
 
@@ -21,7 +23,9 @@ def create_app(
         title="Gongkai 目录服务",
         description="行政区划、机关、26 个试点领域和政务公开事项标准目录。",
         routers=[
-            service_index_router("catalog", "行政区划、机关、26 个试点领域和政务公开事项标准目录")
+            service_index_router("catalog", "行政区划、机关、26 个试点领域和政务公开事项标准目录"),
+            divisions_router,
+            agencies_router,
         ],
         peers=peers,
         peer_names=PEERS,

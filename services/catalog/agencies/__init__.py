@@ -1,0 +1,1 @@
+"""机关: the agencies every other service refers to."""

@@ -1,0 +1,96 @@
+"""HTTP routes of agencies: public reads (the contract other services use), scoped writes."""
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Path, Query, Request
+
+from services.catalog.agencies import service
+from services.catalog.agencies.models import AgencyKind
+from services.catalog.agencies.schemas import AgencyCreate, AgencyList, AgencyRead, AgencyUpdate
+from services.common.auth import Principal, Role, public, requires
+from services.common.db import SessionDep
+from services.common.errors import problem_responses
+from services.common.pagination import PageParams, next_link, page_params
+
+router = APIRouter(prefix="/api/v1/catalog/agencies", tags=["机关"])
+
+Manager = Annotated[
+    Principal,
+    requires(roles=[Role.AGENCY_ADMIN, Role.PLATFORM_ADMIN], scopes=["catalog:manage"]),
+]
+Anyone = Annotated[Principal, public()]
+
+
+@router.get("", response_model=AgencyList, responses=problem_responses(400, 404, 422))
+async def list_agencies(
+    request: Request,
+    session: SessionDep,
+    _caller: Anyone,
+    page: Annotated[PageParams, Depends(page_params)],
+    q: Annotated[
+        str | None, Query(max_length=50, description="名称、简称或别称（如 市府办）包含")
+    ] = None,
+    division: Annotated[str | None, Query(max_length=12, description="所在区划代码")] = None,
+    within: Annotated[
+        str | None, Query(max_length=12, description="所在区划为此区划或其下级")
+    ] = None,
+    kind: Annotated[AgencyKind | None, Query(description="机关类别")] = None,
+    parent_id: Annotated[uuid.UUID | None, Query(description="上级机关")] = None,
+) -> AgencyList:
+    """机关列表，按名称排序；q 同时查全称、简称和别称，市府办 与 市人民政府办公室 互通."""
+    rows, cursor = await service.list_page(
+        session,
+        q=q,
+        division_code=division,
+        within=within,
+        kind=kind,
+        parent_id=parent_id,
+        page=page,
+    )
+    return AgencyList(
+        items=[await service.to_read(session, a) for a in rows],
+        next_cursor=cursor,
+        next=next_link(request, cursor),
+    )
+
+
+@router.get(
+    "/by-code/{credit_code}", response_model=AgencyRead, responses=problem_responses(404, 422)
+)
+async def read_agency_by_code(
+    credit_code: Annotated[str, Path(max_length=40)],
+    session: SessionDep,
+    _caller: Anyone,
+) -> AgencyRead:
+    """按统一社会信用代码读取机关；校验位不对时返回 422，未登记时返回 404."""
+    return await service.to_read(session, await service.by_credit_code(session, credit_code))
+
+
+@router.get("/{agency_id}", response_model=AgencyRead, responses=problem_responses(404, 422))
+async def read_agency(agency_id: uuid.UUID, session: SessionDep, _caller: Anyone) -> AgencyRead:
+    """按编号读取机关."""
+    return await service.to_read(session, await service.get(session, agency_id))
+
+
+@router.post(
+    "",
+    status_code=201,
+    response_model=AgencyRead,
+    responses=problem_responses(401, 403, 409, 422),
+)
+async def create_agency(body: AgencyCreate, session: SessionDep, caller: Manager) -> AgencyRead:
+    """登记机关（平台管理员，或上级机关的管理员登记下级机关）."""
+    agency = await service.create(session, caller=caller, data=body)
+    return await service.to_read(session, agency)
+
+
+@router.patch(
+    "/{agency_id}", response_model=AgencyRead, responses=problem_responses(401, 403, 404, 422)
+)
+async def update_agency(
+    agency_id: uuid.UUID, body: AgencyUpdate, session: SessionDep, caller: Manager
+) -> AgencyRead:
+    """修改本机关的信息（本机关管理员或平台管理员）."""
+    agency = await service.update(session, caller=caller, agency_id=agency_id, data=body)
+    return await service.to_read(session, agency)

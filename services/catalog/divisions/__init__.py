@@ -1,0 +1,1 @@
+"""行政区划 (GB/T 2260 and the statistical township / village codes)."""
