@@ -17,6 +17,7 @@ install: $(STAMP)
 ## Set up, migrate, load the demo data and serve everything on http://127.0.0.1:8000
 run: install
 	$(BIN)/gongkai migrate
+	$(BIN)/gongkai demo
 	$(BIN)/gongkai serve
 
 ## Set up, then lint, type-check and run the whole test suite (SQLite and PostgreSQL)

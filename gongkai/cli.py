@@ -1,7 +1,9 @@
 """``gongkai``: run the system (all-in-one or one service), migrate, and administer it."""
 
 import asyncio
+import importlib
 import importlib.resources
+import importlib.util
 import socket
 import tempfile
 from pathlib import Path
@@ -95,6 +97,19 @@ def migrate(
             continue
         asyncio.run(upgrade(entry.name, settings[entry.name].database_url))
         typer.echo(f"{entry.name}: 已迁移到最新版本")
+
+
+@cli.command()
+def demo() -> None:
+    """Load the demo data of every service that has some (idempotent; `make run` calls it)."""
+    settings = service_settings()
+    for entry in SERVICES:
+        module_name = f"services.{entry.name}.demo"
+        if importlib.util.find_spec(module_name) is None:
+            continue
+        loader = importlib.import_module(module_name)
+        summary = asyncio.run(loader.load(settings))
+        typer.echo(f"{entry.name}: {summary}")
 
 
 @cli.command("make-migration")
