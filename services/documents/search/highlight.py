@@ -13,7 +13,13 @@ _BLANKS = re.compile(r"\s+")
 
 
 def _spans(text: str, needles: Sequence[str]) -> list[tuple[int, int]]:
-    folded = fold_aligned(text)
+    # Stored text is nearly always simplified and half-width already: try the cheap form
+    # first and fold fully (NFKC, traditional → simplified) only when it finds nothing.
+    spans = _find(text.lower(), needles)
+    return spans or _find(fold_aligned(text), needles)
+
+
+def _find(folded: str, needles: Sequence[str]) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     for needle in needles:
         if not needle:
