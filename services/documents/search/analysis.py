@@ -36,7 +36,10 @@ _NUMBER_TAIL = re.compile(
 # The year-and-number core of a 发文字号, indexed as one token so it never splits.
 _CORE = re.compile(r"〔((?:19|20)\d\d)〕(\d{1,6})号")
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
-_WORDISH = re.compile(r"[\w〔〕]", re.UNICODE)
+# A token is a run of letters and digits (Python's [^\W_] is Rust's [\p{L}\p{N}], which the
+# embedded engine's tokenizer uses on the same space-joined text).
+TOKEN = re.compile(r"[^\W_]+")
+TOKEN_RUST = r"[\p{L}\p{N}]+"  # noqa: S105 (a pattern, not a password)
 _SPACES = re.compile(r"\s+")
 
 
@@ -161,22 +164,26 @@ class Analyzer:
         for word, freq in vocabulary if vocabulary is not None else load_vocabulary():
             self._jieba.add_word(word, freq, None)
 
-    def words(self, text: str) -> list[str]:
-        """Index/query tokens of raw text: folded, 发文字号 canonical, punctuation dropped."""
+    def segmented(self, text: str) -> str:
+        """Raw text folded, 发文字号 canonical and segmented: words joined by spaces.
+
+        Punctuation stays in (as its own "words"); ``TOKEN`` picks the real tokens out, here
+        for queries and in the engine's own tokenizer for documents, which keeps the per-word
+        Python work off the indexing path.
+        """
         folded = canonicalise_doc_numbers(fold(text))
-        tokens: list[str] = []
+        pieces: list[str] = []
         position = 0
         for match in _CORE.finditer(folded):
-            tokens += self._segment(folded[position : match.start()])
-            tokens.append(f"{match[1]}-{match[2]}")
+            pieces += self._jieba.cut(folded[position : match.start()], False)
+            pieces.append(f" {match[1]}n{match[2]} ")  # the year-number core: one token
             position = match.end()
-        tokens += self._segment(folded[position:])
-        return tokens
+        pieces += self._jieba.cut(folded[position:], False)
+        return " ".join(pieces)
 
-    def _segment(self, text: str) -> list[str]:
-        if not text:
-            return []
-        return [t for t in self._jieba.cut(text, False) if t.isalnum() or _WORDISH.search(t)]
+    def words(self, text: str) -> list[str]:
+        """Index/query tokens of raw text: folded, 发文字号 canonical, punctuation dropped."""
+        return TOKEN.findall(self.segmented(text))
 
     def subwords(self, tokens: Iterable[str]) -> list[str]:
         """Shorter words inside long tokens (公开 in 政务公开, 人民政府 in 人民政府办公室).
