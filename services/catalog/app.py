@@ -7,6 +7,7 @@ from starlette.types import ASGIApp
 
 from services.catalog.agencies.routes import router as agencies_router
 from services.catalog.divisions.routes import router as divisions_router
+from services.catalog.domains.routes import router as domains_router
 from services.catalog.settings import CatalogSettings
 from services.common.app import build_service_app, service_index_router
 
@@ -26,6 +27,7 @@ def create_app(
             service_index_router("catalog", "行政区划、机关、26 个试点领域和政务公开事项标准目录"),
             divisions_router,
             agencies_router,
+            domains_router,
         ],
         peers=peers,
         peer_names=PEERS,
