@@ -10,6 +10,7 @@ from services.catalog.divisions.routes import router as divisions_router
 from services.catalog.domains.routes import router as domains_router
 from services.catalog.items.routes import router as items_router
 from services.catalog.settings import CatalogSettings
+from services.catalog.templates.routes import router as templates_router
 from services.catalog.versions.routes import router as versions_router
 from services.common.app import build_service_app, service_index_router
 
@@ -32,6 +33,7 @@ def create_app(
             domains_router,
             items_router,
             versions_router,
+            templates_router,
         ],
         peers=peers,
         peer_names=PEERS,

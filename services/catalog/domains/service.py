@@ -13,6 +13,7 @@ from services.catalog.domains import repository
 from services.catalog.domains.models import Domain
 from services.catalog.domains.schemas import DomainCreate, DomainRead
 from services.catalog.items import repository as items
+from services.catalog.templates import repository as templates
 from services.common.auth import Principal, Role
 from services.common.db import utcnow
 from services.common.errors import Conflict, Forbidden, NotFound, Unprocessable
@@ -182,6 +183,7 @@ async def merge(
     source.updated_at = utcnow()
     session.add(source)
     await items.move_domain(session, source=source.id, target=target.id)
+    await templates.move_domain(session, source=source.id, target=target.id)
     await session.flush()
     return source
 
