@@ -182,6 +182,14 @@ def _max_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def _cpu_seconds() -> float:
+    """CPU time of this process and its finished workers: a figure the machine's load does
+    not distort (other work shares these cores)."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    workers = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + workers.ru_utime + workers.ru_stime
+
+
 def _percentiles(samples: list[float]) -> dict[str, float]:
     ordered = sorted(samples)
 
@@ -213,7 +221,15 @@ def tantivy_index(path: str, size: int, workers: int, out: Any) -> None:
     loaded = time.perf_counter() - start
     index.close()  # waits for segment merges
     total = time.perf_counter() - start
-    out.put({"docs": count, "seconds": loaded, "with_merges": total, "rss": _max_rss_mb()})
+    out.put(
+        {
+            "docs": count,
+            "seconds": loaded,
+            "with_merges": total,
+            "rss": _max_rss_mb(),
+            "cpu": _cpu_seconds(),
+        }
+    )
 
 
 def tantivy_query(path: str, rounds: int, out: Any) -> None:
@@ -328,7 +344,8 @@ def sqlite_index(path: str, size: int, workers: int, out: Any) -> None:
     if pool:
         pool.close()
         pool.join()
-    out.put({"docs": count, "seconds": time.perf_counter() - start, "rss": _max_rss_mb()})
+    seconds = time.perf_counter() - start
+    out.put({"docs": count, "seconds": seconds, "rss": _max_rss_mb(), "cpu": _cpu_seconds()})
 
 
 def sqlite_query(path: str, rounds: int, out: Any) -> None:
@@ -428,7 +445,8 @@ def main() -> None:
         rate = built["docs"] / built["seconds"]
         print(
             f"{name}: indexed {built['docs']} docs in {built['seconds']:.1f} s = {rate:.0f} docs/s"
-            f" (index {_directory_mb(path):.0f} MB, indexer max RSS {built['rss']:.0f} MB)",
+            f" (index {_directory_mb(path):.0f} MB, indexer max RSS {built['rss']:.0f} MB,"
+            f" {built['cpu'] / built['docs'] * 1000:.1f} CPU-ms/doc incl. workers)",
             flush=True,
         )
         measured = _run(query, str(path), args.queries)

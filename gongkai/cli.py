@@ -19,6 +19,7 @@ from gateway.services import BY_NAME, SERVICES, build_service_apps, service_sett
 from gateway.settings import GatewaySettings
 from services.common.logging import configure_logging
 from services.common.migrations import alembic_config, upgrade
+from services.documents.search.reindex import rebuild_from_settings
 
 cli = typer.Typer(help="Gongkai（公开）政务公开后端。", no_args_is_help=True, add_completion=False)
 
@@ -110,6 +111,12 @@ def demo() -> None:
         loader = importlib.import_module(module_name)
         summary = asyncio.run(loader.load(settings))
         typer.echo(f"{entry.name}: {summary}")
+
+
+@cli.command()
+def reindex() -> None:
+    """Rebuild the documents search index (embedded or Meilisearch) from the database."""
+    typer.echo(asyncio.run(rebuild_from_settings(service_settings()["documents"])))
 
 
 @cli.command("make-migration")

@@ -9,6 +9,8 @@ from services.common.app import build_service_app
 from services.documents.lifecycle.routes import router as lifecycle_router
 from services.documents.records.routes import router as records_router
 from services.documents.reference.routes import router as reference_router
+from services.documents.search.lifespan import search_lifespan
+from services.documents.search.routes import router as search_router
 from services.documents.settings import DocumentsSettings
 
 PEERS: tuple[str, ...] = ("catalog",)
@@ -27,9 +29,11 @@ def create_app(
             # GET /api/v1/documents is the document list, so this service has no index route.
             # Fixed paths (/types, /ledger …) before /{document_id}, which would shadow them.
             reference_router,
+            search_router,
             lifecycle_router,
             records_router,
         ],
         peers=peers,
         peer_names=PEERS,
+        lifespan=search_lifespan,
     )

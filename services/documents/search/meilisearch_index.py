@@ -134,6 +134,12 @@ class MeilisearchSearchIndex:
         self._wait(self._client.create_index(index_uid, {"primaryKey": "id"}), tolerate_exists=True)
         self._index = self._client.index(index_uid)
         self._wait(self._index.update_settings(index_settings(aliases)))
+        # the indexer's outbox position lives beside the index it describes
+        self._wait(
+            self._client.create_index(f"{index_uid}_state", {"primaryKey": "id"}),
+            tolerate_exists=True,
+        )
+        self._state = self._client.index(f"{index_uid}_state")
 
     def _wait(self, task: Any, *, tolerate_exists: bool = False) -> None:
         done = self._client.wait_for_task(task.task_uid, timeout_in_ms=_TASK_TIMEOUT_MS)
@@ -219,8 +225,21 @@ class MeilisearchSearchIndex:
     def count(self) -> int:
         return int(self._index.get_stats().number_of_documents)
 
+    def position(self) -> int:
+        try:
+            row = self._state.get_document("outbox")
+        except MeilisearchApiError:
+            return 0
+        data = row if isinstance(row, dict) else dict(row)
+        return int(data.get("sequence", 0))
+
+    def set_position(self, sequence: int) -> None:
+        if sequence > self.position():
+            self._wait(self._state.add_documents([{"id": "outbox", "sequence": sequence}], "id"))
+
     def clear(self) -> None:
         self._wait(self._index.delete_all_documents())
+        self._wait(self._state.delete_all_documents())
 
     def close(self) -> None:
         """The client holds no resources beyond HTTP connections."""

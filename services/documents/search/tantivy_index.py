@@ -53,6 +53,7 @@ _NEVER = -(2**62)
 _FOREVER = 2**62
 _RELOAD_SECONDS = 0.05
 _FACET_SIZE = 50
+_POSITION_FILE = "outbox-position"
 
 # Field weights of the ranking: title > 发文字号 > keywords (and agency) > body > attachment.
 _TEXT_FIELDS = (
@@ -345,8 +346,24 @@ class TantivySearchIndex:
             self._reload(force=True)
             return True
 
+    def position(self) -> int:
+        try:
+            return int((self._path / _POSITION_FILE).read_text().strip() or 0)
+        except (FileNotFoundError, ValueError):
+            return 0
+
+    def set_position(self, sequence: int) -> None:
+        with self._write_lock:
+            self._require_writer()
+            if sequence <= self.position():
+                return
+            temporary = self._path / (_POSITION_FILE + ".tmp")
+            temporary.write_text(str(sequence))
+            temporary.replace(self._path / _POSITION_FILE)  # atomic: never a torn number
+
     def clear(self) -> None:
         with self._write_lock:
+            (self._path / _POSITION_FILE).unlink(missing_ok=True)
             writer = self._require_writer()
             writer.delete_all_documents()
             writer.commit()
