@@ -23,7 +23,7 @@ from services.documents.search.analysis import (
     initials,
     is_pinyin_query,
 )
-from services.documents.search.highlight import contains_any, highlight_whole, snippet
+from services.documents.search.highlight import highlight_whole, matched_in_attachment, snippet
 from services.documents.search.models import (
     TOTAL_BOUND,
     FacetCount,
@@ -347,14 +347,13 @@ class MeilisearchSearchIndex:
         needles = plan.needles
         body = row.get("body") or ""
         attachment = row.get("attachment_text") or ""
-        in_main = (
-            not needles
-            or contains_any(row["title"], needles)
-            or contains_any(row.get("doc_number") or "", needles)
-            or contains_any(" ".join(row.get("keywords") or []), needles)
-            or contains_any(body, needles)
+        main = (
+            row["title"],
+            row.get("doc_number") or "",
+            " ".join(row.get("keywords") or []),
+            body,
         )
-        in_attachment = not in_main and contains_any(attachment, needles)
+        in_attachment = matched_in_attachment(main, attachment, needles)
         published = row.get("published_on")
         score = row.get("_rankingScore")
         return SearchHit(

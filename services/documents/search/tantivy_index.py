@@ -30,7 +30,7 @@ from services.documents.search.analysis import (
     is_pinyin_query,
     load_vocabulary,
 )
-from services.documents.search.highlight import contains_any, highlight_whole, snippet
+from services.documents.search.highlight import highlight_whole, matched_in_attachment, snippet
 from services.documents.search.models import (
     TOTAL_BOUND,
     FacetCount,
@@ -549,14 +549,8 @@ class TantivySearchIndex:
         title: str = payload["title"]
         body: str = payload["body"]
         attachment: str = payload["attachment_text"]
-        in_main = (
-            not needles
-            or contains_any(title, needles)
-            or contains_any(payload["doc_number"] or "", needles)
-            or contains_any(" ".join(payload["keywords"]), needles)
-            or contains_any(body, needles)
-        )
-        in_attachment = not in_main and contains_any(attachment, needles)
+        main = (title, payload["doc_number"] or "", " ".join(payload["keywords"]), body)
+        in_attachment = matched_in_attachment(main, attachment, needles)
         published = payload["published_on"]
         return SearchHit(
             id=uuid.UUID(stored.get_first("id")),
