@@ -50,7 +50,10 @@ _FULL_WIDTH = re.compile("[\uff01-\uff5e\u3000]")
 
 def half_width(text: str) -> str:
     """ＡＢＣ１２３（） → ABC123(); a regex finds the few full-width characters fast."""
-    return _FULL_WIDTH.sub(lambda m: " " if m[0] == "\u3000" else chr(ord(m[0]) - 0xFEE0), text)
+    # the few distinct characters present, each replaced in C (no Python call per match)
+    for char in set(_FULL_WIDTH.findall(text)):
+        text = text.replace(char, " " if char == "\u3000" else chr(ord(char) - 0xFEE0))
+    return text
 
 
 @lru_cache(maxsize=1)
