@@ -16,7 +16,6 @@ from pathlib import Path
 
 import opencc
 import rjieba
-from pypinyin import Style, lazy_pinyin
 
 DEFAULT_WORD_FREQUENCY = 100_000
 
@@ -218,6 +217,10 @@ def initials(text: str) -> str:
 def _initial(char: str) -> str:
     if not _CJK.match(char):
         return char
+    # imported on first use: pypinyin's dictionaries take ~1 s to load, which every
+    # process start (and every test server) would otherwise pay
+    from pypinyin import Style, lazy_pinyin  # noqa: PLC0415
+
     letters = lazy_pinyin(char, style=Style.FIRST_LETTER)
     return letters[0][:1] if letters and letters[0] else char
 

@@ -4,11 +4,10 @@ from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from services.documents.search.analysis import AgencyAliases, Analyzer, load_vocabulary
-from services.documents.search.meilisearch_index import MeilisearchSearchIndex
 from services.documents.search.port import SearchIndex
 from services.documents.search.tantivy_index import TantivySearchIndex
 
@@ -31,8 +30,18 @@ class SearchOptions(BaseModel):
         None, description="Administrator's extra vocabulary, one word per line (optional freq)."
     )
     meilisearch_url: str | None = Field(None, description="Meilisearch base URL")
-    meilisearch_api_key: str | None = Field(None, description="Meilisearch API key")
+    meilisearch_secret: SecretStr | None = Field(
+        None, description="Meilisearch API key (a secret: kept out of logs and config maps)"
+    )
     meilisearch_index: str = Field("gongkai_documents", description="Meilisearch index uid")
+
+    @field_validator(
+        "search_dictionary_file", "meilisearch_url", "meilisearch_secret", mode="before"
+    )
+    @classmethod
+    def _empty_is_unset(cls, value: object) -> object:
+        """Deployment files set every variable; an empty one means "not configured"."""
+        return None if value == "" else value
 
 
 class SearchSettings(SearchOptions, BaseSettings):
@@ -64,13 +73,22 @@ def open_search_index(
     (raises ``SearchWriterBusy`` when another process holds it)."""
     analyzer = shared_analyzer(options.search_dictionary_file)
     if options.search_backend is SearchBackend.MEILISEARCH:
+        # the client (and requests) load only where Meilisearch is configured
+        from services.documents.search.meilisearch_index import (  # noqa: PLC0415
+            MeilisearchSearchIndex,
+        )
+
         if not options.meilisearch_url:
             raise ValueError(
                 "GONGKAI_SEARCH_BACKEND=meilisearch 时必须设置 GONGKAI_MEILISEARCH_URL"
             )
         return MeilisearchSearchIndex(
             options.meilisearch_url,
-            api_key=options.meilisearch_api_key,
+            api_key=(
+                options.meilisearch_secret.get_secret_value()
+                if options.meilisearch_secret
+                else None
+            ),
             index_uid=options.meilisearch_index,
             analyzer=analyzer,
             aliases=aliases,

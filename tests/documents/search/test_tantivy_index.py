@@ -63,7 +63,7 @@ def test_reader_process_sees_commit_of_writer_process(tmp_path: Path, analyzer: 
         target=_write_in_child, args=(str(path), str(doc_id))
     )
     child.start()
-    child.join(60)
+    child.join(300)  # a loaded CI machine can take a while to spawn and import
     assert child.exitcode == 0
 
     time.sleep(0.1)
