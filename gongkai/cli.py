@@ -19,7 +19,6 @@ from gateway.services import BY_NAME, SERVICES, build_service_apps, service_sett
 from gateway.settings import GatewaySettings
 from services.common.logging import configure_logging
 from services.common.migrations import alembic_config, upgrade
-from services.documents.search.reindex import rebuild_from_settings
 
 cli = typer.Typer(help="Gongkai（公开）政务公开后端。", no_args_is_help=True, add_completion=False)
 
@@ -116,6 +115,9 @@ def demo() -> None:
 @cli.command()
 def reindex() -> None:
     """Rebuild the documents search index (embedded or Meilisearch) from the database."""
+    # imported here: the search engine's libraries are not needed by the other commands
+    from services.documents.search.reindex import rebuild_from_settings  # noqa: PLC0415
+
     typer.echo(asyncio.run(rebuild_from_settings(service_settings()["documents"])))
 
 
