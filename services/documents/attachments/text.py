@@ -1,6 +1,7 @@
 """Text of PDF and DOCX attachments, for search. Never raises: a bad file gives "" and a log."""
 
 import logging
+import re
 import warnings
 from pathlib import Path
 
@@ -13,6 +14,8 @@ from services.documents.attachments.zipguard import ZipLimits, check_archive
 
 logger = logging.getLogger("gongkai.documents.attachments")
 
+# PostgreSQL cannot store NUL, and CID fonts often come out with NULs between characters
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 MAX_CHARS = 1_000_000  # enough for any document's search text
 MAX_PAGES = 2_000
 # DOCX text is read into memory: a tighter cap than for storing the file
@@ -25,14 +28,18 @@ def extract_text(path: Path, kind: FileKind) -> str:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # malformed files warn a lot; the log says enough
             if kind is FileKind.PDF:
-                return _pdf_text(path)
+                return _clean(_pdf_text(path))
             if kind is FileKind.DOCX:
-                return _docx_text(path)
+                return _clean(_docx_text(path))
     except UnsafeArchive as exc:
         logger.warning("no text from %s: %s", path.name, exc.detail)
     except Exception:  # any parser failure on a hostile file means "no text", not a 500
         logger.warning("no text from %s (%s): unreadable", path.name, kind, exc_info=True)
     return ""
+
+
+def _clean(text: str) -> str:
+    return _CONTROL.sub("", text)[:MAX_CHARS].strip()
 
 
 def _pdf_text(path: Path) -> str:

@@ -4,6 +4,7 @@ import io
 import struct
 import zipfile
 
+import pylopdf_fonts_zh_cn
 from docx import Document
 from fpdf import FPDF
 from PIL import Image
@@ -19,6 +20,17 @@ def pdf_bytes(*lines: str) -> bytes:
         pdf.add_page()
         pdf.set_font("Helvetica", size=14)
         pdf.cell(text=line)
+    return bytes(pdf.output())
+
+
+def chinese_pdf_bytes(*lines: str) -> bytes:
+    """A PDF with Chinese text (Noto Sans SC from pylopdf-fonts-zh-cn, subset embedded)."""
+    pdf = FPDF()
+    pdf.add_font("noto", fname=str(pylopdf_fonts_zh_cn.sans_path()))
+    pdf.add_page()
+    pdf.set_font("noto", size=14)
+    for line in lines:
+        pdf.cell(text=line, new_x="LMARGIN", new_y="NEXT")
     return bytes(pdf.output())
 
 

@@ -25,6 +25,14 @@ def test_pdf_text(tmp_path: Path) -> None:
     assert "Page two" in text
 
 
+def test_chinese_pdf_text(tmp_path: Path) -> None:
+    data = files.chinese_pdf_bytes("关于印发2020年政务公开工作要点的通知", "交政办发〔2020〕78号")
+    text = extract_text(_write(tmp_path, "zh.pdf", data), FileKind.PDF)
+    assert "关于印发2020年政务公开工作要点的通知" in text
+    assert "交政办发〔2020〕78号" in text
+    assert "\x00" not in text  # CID fonts come out with NULs between characters
+
+
 def test_docx_text_with_a_table(tmp_path: Path) -> None:
     data = files.docx_bytes(
         ["关于印发2020年政务公开工作要点的通知", "各镇人民政府："],

@@ -101,7 +101,7 @@ def test_metadata_only_page_fills_in_from_the_table() -> None:
     assert result.title == "国务院办公厅关于同意建立某某部际联席会议制度的函"
     assert result.written_on == dt.date(2020, 12, 1)
     assert result.published_on == dt.date(2020, 12, 5)
-    assert result.disclosure is DisclosureMark.PROACTIVE
+    assert result.disclosure is DisclosureMark.PUBLIC
     assert result.index_number == "000014349/2018-00222"
     assert result.keywords == ["联席会议", "制度"]
     sources = {report.field: report.source for report in result.fields}
@@ -121,9 +121,9 @@ def test_unreadable_metadata_number_is_reported() -> None:
 @pytest.mark.parametrize(
     ("line", "mark"),
     [
-        ("（此件公开发布）", DisclosureMark.PROACTIVE),
-        ("(此件公开发布)", DisclosureMark.PROACTIVE),
-        ("（ 此件主动公开 ）", DisclosureMark.PROACTIVE),
+        ("（此件公开发布）", DisclosureMark.PUBLIC),
+        ("(此件公开发布)", DisclosureMark.PUBLIC),
+        ("（ 此件主动公开 ）", DisclosureMark.PUBLIC),
         ("（此件依申请公开）", DisclosureMark.ON_REQUEST),
         ("【此件不予公开】", DisclosureMark.WITHHELD),
         ("(此件不公开)", DisclosureMark.WITHHELD),
