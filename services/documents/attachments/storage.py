@@ -168,3 +168,8 @@ class LocalStorage:
 def _flush_and_sync(handle: IO[bytes]) -> None:
     handle.flush()
     os.fsync(handle.fileno())
+
+
+def _conforms(root: Path) -> Storage:
+    """Type check only: LocalStorage implements the Storage protocol."""
+    return LocalStorage(root)

@@ -78,7 +78,8 @@ def test_joint_issuance_and_signer() -> None:
 def test_a_regulation_numbered_as_an_order() -> None:
     text = "某市人民政府令\n第 12 号\n\n第12号令\n某市人民政府\n关于公布某某办法的决定\n"
     result = parse_legacy_text(text, "order.txt")
-    assert result.doc_number == "第12号令"
+    # `某市人民政府令` / `第 12 号` on two lines read as one number, before `第12号令`
+    assert result.doc_number == "某市人民政府令第12号"
     assert result.title == "某市人民政府关于公布某某办法的决定"
 
 
@@ -241,3 +242,19 @@ def test_mangled_samples_are_read_without_error(rng: random.Random, which: int) 
     cut = rng.randrange(len(lines))
     mangled = "\n".join(lines[:cut]) + "\r" + "\n".join(line[::-1] for line in lines[cut:])
     read_document(mangled[: rng.randrange(1, len(mangled) + 1)], "mangled.txt")
+
+
+def test_a_regulation_with_its_order_number_on_two_lines() -> None:
+    text = (
+        "某市人民政府令\n第 5 号\n\n某市政府信息公开办法\n\n"
+        "第一条\u3000为了保障公民依法获取政府信息，制定本办法。\n"
+        "第二条\u3000本办法自2021年3月1日起施行。\n"
+        "市长 张三\n2021年1月20日\n"
+    )
+    result = parse_legacy_text(text, "rule.txt")
+    assert result.doc_number == "某市人民政府令第5号"
+    assert result.doc_number_original == "某市人民政府令第 5 号"
+    assert result.title == "某市政府信息公开办法"
+    assert result.written_on == dt.date(2021, 1, 20)
+    # a full-width space (as regulations print it) stays; single spaces by Chinese text go
+    assert "第一条 为了保障公民依法获取政府信息，制定本办法。" in result.body.split("\n")
