@@ -2,6 +2,7 @@
 
 import datetime as dt
 import random
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -11,6 +12,7 @@ from services.documents.importer import (
     DisclosureMark,
     ImportField,
     decode_legacy_bytes,
+    parse_legacy_file,
     parse_legacy_text,
     read_document,
 )
@@ -258,3 +260,33 @@ def test_a_regulation_with_its_order_number_on_two_lines() -> None:
     assert result.written_on == dt.date(2021, 1, 20)
     # a full-width space (as regulations print it) stays; single spaces by Chinese text go
     assert "第一条 为了保障公民依法获取政府信息，制定本办法。" in result.body.split("\n")
+
+
+def test_a_heading_starting_with_guanyu_is_not_joined_to_the_next_paragraph() -> None:
+    text = "关于某事的通知\n各单位：\n关于经费保障\n各单位要加强资金管理。\n"
+    result = parse_legacy_text(text, "heading.txt")
+    assert result.body.split("\n") == [
+        "关于某事的通知",
+        "各单位：",
+        "关于经费保障",
+        "各单位要加强资金管理。",
+    ]
+
+
+def test_parse_legacy_file(tmp_path: Path) -> None:
+    gbk = tmp_path / "旧文件.txt"
+    gbk.write_bytes("某政发〔2021〕7号\n某县人民政府\n关于某事的通知\n".encode("gbk"))
+    result = parse_legacy_file(gbk)
+    assert result.filename == "旧文件.txt"
+    assert result.doc_number == "某政发〔2021〕7号"
+    assert result.title == "某县人民政府关于某事的通知"
+
+    big = tmp_path / "big.txt"
+    big.write_bytes(b"x" * 2000)
+    result = parse_legacy_file(big, max_bytes=1000)
+    assert result.missing == list(ImportField)
+    assert "文件过大" in result.fields[0].message
+
+    result = parse_legacy_file(tmp_path / "absent.txt")
+    assert result.missing == list(ImportField)
+    assert "无法读取文件" in result.fields[0].message
