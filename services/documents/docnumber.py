@@ -88,7 +88,6 @@ class DocNumber:
     def is_order(self) -> bool:
         return self.kind is NumberKind.ORDER
 
-    @property
     def normalised(self) -> str:
         """The canonical form, e.g. `交政办发〔2020〕78号`, `政府令第3号`, `第12号令`."""
         if self.kind is NumberKind.ORDER:
@@ -100,7 +99,7 @@ class DocNumber:
 
     def variants(self) -> tuple[str, ...]:
         """Spellings a search should treat as this number (canonical first, original included)."""
-        found: list[str] = [self.normalised]
+        found: list[str] = [self.normalised()]
         if self.kind is NumberKind.REGULAR:
             for opening, closing in BRACKET_PAIRS:
                 found.append(f"{self.code}{opening}{self.year}{closing}{self.sequence}号")
@@ -170,7 +169,7 @@ def _order(original: str, code: str, year: str | None, seq: str) -> DocNumber | 
 def normalise(text: object) -> str | None:
     """The canonical form of a 发文字号 (`交政办发〔2020〕78号`), or None when it is not one."""
     parsed = parse(text)
-    return parsed.normalised if parsed else None
+    return parsed.normalised() if parsed else None
 
 
 def variants(text: object) -> tuple[str, ...]:
@@ -187,5 +186,5 @@ def find_all(text: object) -> list[DocNumber]:
     for match in _IN_TEXT.finditer(text):
         parsed = parse(_PROSE_BEFORE.sub("", match.group(0)))
         if parsed is not None:
-            found.setdefault(parsed.normalised, parsed)
+            found.setdefault(parsed.normalised(), parsed)
     return list(found.values())

@@ -50,7 +50,7 @@ def read_document(text: str, filename: str) -> ImportResult:
 
     number, unreadable = header.read_doc_number(lines, page.raw, page.metadata)
     if number is not None:
-        canonical = number.value.normalised
+        canonical = number.value.normalised()
         note = f"（原文“{number.value.original}”）" if number.value.original != canonical else ""
         reports.append(_found(ImportField.DOC_NUMBER, canonical, number.source, note))
     elif unreadable is not None:
@@ -98,8 +98,8 @@ def read_document(text: str, filename: str) -> ImportResult:
         else _missing(ImportField.BODY)
     )
 
-    own = number.value.normalised if number is not None else None
-    cited = [n.normalised for n in docnumber.find_all(body)]
+    own = number.value.normalised() if number is not None else None
+    cited = [n.normalised() for n in docnumber.find_all(body)]
     published = page.metadata.get("发布日期") or page.metadata.get("发布时间")
     keywords = page.metadata.get("主题词") or page.metadata.get("关键词") or ""
     return ImportResult(
