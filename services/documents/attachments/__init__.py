@@ -11,9 +11,20 @@ from services.documents.attachments.errors import (
     RangeNotSatisfiable,
     UnsafeArchive,
 )
-from services.documents.attachments.http import ByteRange, content_disposition, parse_range
+from services.documents.attachments.http import (
+    ByteRange,
+    content_disposition,
+    etag,
+    etag_matches,
+    parse_range,
+)
 from services.documents.attachments.kinds import SNIFF_BYTES, FileKind, sniff, sniff_path
-from services.documents.attachments.storage import LocalStorage, Storage, StoredBlob
+from services.documents.attachments.storage import (
+    LocalStorage,
+    Storage,
+    StoredBlob,
+    read_chunks,
+)
 from services.documents.attachments.text import extract_text
 from services.documents.attachments.zipguard import ZipLimits, check_archive
 
@@ -34,9 +45,12 @@ __all__ = [
     "check_archive",
     "check_declared",
     "content_disposition",
+    "etag",
+    "etag_matches",
     "extract_text",
     "inspect_file",
     "parse_range",
+    "read_chunks",
     "sniff",
     "sniff_path",
 ]

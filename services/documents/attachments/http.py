@@ -81,3 +81,21 @@ def parse_range(header: str | None, size: int) -> ByteRange | None:
     if start >= size:
         raise RangeNotSatisfiable(size)
     return ByteRange(start, min(end, size - 1), size)
+
+
+def etag(sha256: str) -> str:
+    """A strong ETag from the content's SHA-256 (content-addressed: it changes with the bytes)."""
+    return f'"{sha256}"'
+
+
+def etag_matches(header: str | None, current: str) -> bool:
+    """Whether an `If-None-Match` (or `If-Range`) value names `current`; `*` matches anything.
+
+    Weak validators (`W/"…"`) compare by their opaque tag, as If-None-Match requires.
+    """
+    if not header:
+        return False
+    if header.strip() == "*":
+        return True
+    tags = [tag.strip().removeprefix("W/") for tag in header.split(",")]
+    return current.removeprefix("W/") in tags

@@ -32,6 +32,18 @@ _KEY = re.compile(r"^[0-9a-f]{64}$")
 Verifier = Callable[[Path], None]
 
 
+class AsyncReadable(Protocol):
+    """Anything with `await read(n)`, such as Starlette's `UploadFile`."""
+
+    async def read(self, size: int = -1) -> bytes: ...
+
+
+async def read_chunks(source: AsyncReadable, chunk_size: int = CHUNK) -> AsyncIterator[bytes]:
+    """An upload as chunks for `Storage.save`, so it is never held in memory whole."""
+    while chunk := await source.read(chunk_size):
+        yield chunk
+
+
 @dataclass(frozen=True)
 class StoredBlob:
     key: str  # the SHA-256 of the content, lower-case hex

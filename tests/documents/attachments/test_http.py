@@ -6,6 +6,8 @@ from services.documents.attachments import (
     ByteRange,
     RangeNotSatisfiable,
     content_disposition,
+    etag,
+    etag_matches,
     parse_range,
 )
 
@@ -109,3 +111,15 @@ def test_unsatisfiable_ranges(header: str, size: int) -> None:
     assert caught.value.status == 416
     assert caught.value.headers == {"Content-Range": f"bytes */{size}"}
     assert "Range" in caught.value.detail
+
+
+def test_etag_from_the_content_hash() -> None:
+    key = "ab" * 32
+    tag = etag(key)
+    assert tag == f'"{key}"'
+    assert etag_matches(tag, tag)
+    assert etag_matches(f'"other", W/{tag}', tag)
+    assert etag_matches("*", tag)
+    assert not etag_matches('"other"', tag)
+    assert not etag_matches(None, tag)
+    assert not etag_matches("", tag)

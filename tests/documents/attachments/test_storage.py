@@ -14,6 +14,7 @@ from services.documents.attachments import (
     LocalStorage,
     Storage,
     inspect_file,
+    read_chunks,
 )
 from tests.documents.attachments import files
 
@@ -156,3 +157,24 @@ async def test_delete(tmp_path: Path) -> None:
     assert not await storage.delete(blob.key)
     with pytest.raises(BlobNotFound):
         await storage.size(blob.key)
+
+
+class _Upload:
+    """Reads like Starlette's UploadFile."""
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+        self.reads = 0
+
+    async def read(self, size: int = -1) -> bytes:
+        self.reads += 1
+        part, self.data = self.data[:size], self.data[size:]
+        return part
+
+
+async def test_read_chunks_from_an_upload(tmp_path: Path) -> None:
+    data = bytes(range(256)) * 1000
+    upload = _Upload(data)
+    blob = await LocalStorage(tmp_path).save(read_chunks(upload, 10_000), max_size=len(data))
+    assert blob.size == len(data)
+    assert upload.reads == 27  # 26 chunks and the empty read that ends it
