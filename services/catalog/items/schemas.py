@@ -161,6 +161,7 @@ class LookupItem(BaseModel):
     id: uuid.UUID
     agency_id: uuid.UUID
     title_path: list[str] = Field(description="一级 / 二级 / 三级事项")
+    title: str = Field(description="事项名称，如 征收土地信息 / 征收土地信息")
     domain_id: uuid.UUID
     domain_name: str
     published: bool = Field(description="在本机关当前发布的目录中")
