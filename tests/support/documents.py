@@ -46,15 +46,15 @@ class World:
     def staff(self, agency: dict[str, Any] | None = None, **claims: Any) -> dict[str, str]:
         """An editor and publisher of ``agency`` (default: the first), MFA fresh."""
         target = agency if agency is not None else self.agency
-        return self.tokens.headers(
-            subject=f"staff-{target['id'][:8]}",
-            roles=[Role.EDITOR, Role.PUBLISHER],
-            scopes=["documents:write", "documents:publish", "documents:read"],
-            agencies=[target["id"]],
-            acr="mfa",
-            auth_time=int(time.time()),
-            **claims,
-        )
+        values: dict[str, Any] = {
+            "subject": f"staff-{target['id'][:8]}",
+            "roles": [Role.EDITOR, Role.PUBLISHER],
+            "scopes": ["documents:write", "documents:publish", "documents:read"],
+            "agencies": [target["id"]],
+            "acr": "mfa",
+            "auth_time": int(time.time()),
+        }
+        return self.tokens.headers(**{**values, **claims})
 
     def admin(self) -> dict[str, str]:
         return self.tokens.headers(
