@@ -25,4 +25,11 @@ async def world(
     documents_app = create_documents(settings["documents"], peers={"catalog": catalog_app})
     async with client_for(catalog_app) as catalog, client_for(documents_app) as docs:
         agency, other = await register_agencies(catalog, tokens)
-        yield World(docs=docs, catalog=catalog, tokens=tokens, agency=agency, other=other)
+        yield World(
+            docs=docs,
+            catalog=catalog,
+            tokens=tokens,
+            database_url=settings["documents"].database_url,
+            agency=agency,
+            other=other,
+        )

@@ -40,6 +40,7 @@ class World:
     docs: httpx.AsyncClient
     catalog: httpx.AsyncClient
     tokens: TokenMinter
+    database_url: str = ""
     agency: dict[str, Any] = field(default_factory=dict)
     other: dict[str, Any] = field(default_factory=dict)
 
