@@ -6,6 +6,7 @@ from fastapi import FastAPI
 from starlette.types import ASGIApp
 
 from services.common.app import build_service_app
+from services.documents.interpretations.routes import router as interpretations_router
 from services.documents.lifecycle.routes import router as lifecycle_router
 from services.documents.records.routes import router as records_router
 from services.documents.reference.routes import router as reference_router
@@ -27,6 +28,7 @@ def create_app(
             # GET /api/v1/documents is the document list, so this service has no index route.
             # Fixed paths (/types, /ledger …) before /{document_id}, which would shadow them.
             reference_router,
+            interpretations_router,
             lifecycle_router,
             records_router,
         ],
