@@ -7,6 +7,7 @@ from starlette.types import ASGIApp
 
 from services.common.app import build_service_app
 from services.documents.interpretations.routes import router as interpretations_router
+from services.documents.ledger.routes import router as ledger_router
 from services.documents.lifecycle.routes import router as lifecycle_router
 from services.documents.records.routes import router as records_router
 from services.documents.reference.routes import router as reference_router
@@ -29,6 +30,7 @@ def create_app(
             # Fixed paths (/types, /ledger …) before /{document_id}, which would shadow them.
             reference_router,
             interpretations_router,
+            ledger_router,
             lifecycle_router,
             records_router,
         ],
