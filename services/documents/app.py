@@ -6,6 +6,7 @@ from fastapi import FastAPI
 from starlette.types import ASGIApp
 
 from services.common.app import build_service_app
+from services.documents.gazette.routes import router as gazette_router
 from services.documents.interpretations.routes import router as interpretations_router
 from services.documents.ledger.routes import router as ledger_router
 from services.documents.lifecycle.routes import router as lifecycle_router
@@ -30,6 +31,7 @@ def create_app(
             # Fixed paths (/types, /ledger …) before /{document_id}, which would shadow them.
             reference_router,
             interpretations_router,
+            gazette_router,
             ledger_router,
             lifecycle_router,
             records_router,
