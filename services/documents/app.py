@@ -12,6 +12,7 @@ from services.documents.ledger.routes import router as ledger_router
 from services.documents.lifecycle.routes import router as lifecycle_router
 from services.documents.records.routes import router as records_router
 from services.documents.reference.routes import router as reference_router
+from services.documents.reports.routes import router as reports_router
 from services.documents.settings import DocumentsSettings
 
 PEERS: tuple[str, ...] = ("catalog",)
@@ -33,6 +34,7 @@ def create_app(
             interpretations_router,
             gazette_router,
             ledger_router,
+            reports_router,
             lifecycle_router,
             records_router,
         ],
