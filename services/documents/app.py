@@ -9,6 +9,7 @@ from services.common.app import build_service_app
 from services.documents.gazette.routes import router as gazette_router
 from services.documents.interpretations.routes import router as interpretations_router
 from services.documents.ledger.routes import router as ledger_router
+from services.documents.legacy.routes import router as legacy_router
 from services.documents.lifecycle.routes import router as lifecycle_router
 from services.documents.records.routes import router as records_router
 from services.documents.reference.routes import router as reference_router
@@ -34,6 +35,7 @@ def create_app(
             interpretations_router,
             gazette_router,
             ledger_router,
+            legacy_router,
             reports_router,
             lifecycle_router,
             records_router,

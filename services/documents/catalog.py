@@ -110,3 +110,18 @@ async def agency_items(catalog: ServiceClient, agency_id: uuid.UUID) -> list[Cat
 
 def _path(row: Any) -> list[str]:
     return [str(row[k]) for k in ("level1", "level2", "level3") if row.get(k)]
+
+
+async def agency_by_name(catalog: ServiceClient, name: str) -> AgencyInfo | None:
+    """The agency whose full name, short name or alias is exactly ``name`` (one match only)."""
+    response = await catalog.get("/api/v1/catalog/agencies", params={"q": name[:50], "limit": 20})
+    if not response.ok or not isinstance(response.body, dict):
+        raise _unavailable(response)
+    exact = [
+        row
+        for row in response.body.get("items") or []
+        if name in {row.get("name"), row.get("short_name"), *(row.get("aliases") or [])}
+    ]
+    if len(exact) != 1:
+        return None
+    return await agency(catalog, uuid.UUID(str(exact[0]["id"])), field="agency")

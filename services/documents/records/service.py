@@ -188,8 +188,12 @@ async def create(
     catalog: ServiceClient,
     data: DocumentCreate,
     idempotency_key: str | None = None,
+    legacy_index_number: str | None = None,
 ) -> Document:
-    """Register a document (draft) for an agency the caller works for."""
+    """Register a document (draft) for an agency the caller works for.
+
+    ``legacy_index_number`` keeps the 索引号 an imported document already carries.
+    """
     if not caller.acts_for(data.agency_id):
         raise Forbidden("只能为本机关登记文件（agency_id 须为您所在的机关）。")
     _check_not_future(data.written_on, "成文日期")
@@ -202,13 +206,18 @@ async def create(
     joint = await _joint_agencies(catalog, lead.id, data.joint_agency_ids)
     items = await _catalog_items(catalog, data.catalog_item_ids, caller.token)
     numbering = await _numbering(session, lead.id, data.doc_number, exclude=None)
-    seq = await repository.next_index_sequence(session, lead.id, data.written_on.year)
-    index_number = render_index_number(
-        lead.index_number_pattern or DEFAULT_PATTERN,
-        credit_code=lead.credit_code,
-        year=data.written_on.year,
-        seq=seq,
-    )
+    if legacy_index_number and not await repository.index_number_taken(
+        session, legacy_index_number[:100]
+    ):
+        index_number = legacy_index_number[:100]
+    else:
+        seq = await repository.next_index_sequence(session, lead.id, data.written_on.year)
+        index_number = render_index_number(
+            lead.index_number_pattern or DEFAULT_PATTERN,
+            credit_code=lead.credit_code,
+            year=data.written_on.year,
+            seq=seq,
+        )
     values = data.model_dump(
         exclude={"joint_agency_ids", "catalog_item_ids", "doc_number", "body_html"}
     )
