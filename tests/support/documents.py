@@ -14,6 +14,13 @@ from tests.support.tokens import TokenMinter
 DOCS = "/api/v1/documents"
 CATALOG = "/api/v1/catalog"
 PROBLEM = "application/problem+json"
+# The issuing agencies of the sample documents besides 张掖市人民政府办公室.
+SAMPLE_OFFICES = [
+    "博山区人民政府办公室",
+    "交城县人民政府办公室",
+    "石家庄市人民政府办公室",
+    "资阳市人民政府办公室",
+]
 
 
 def document_body(agency_id: object, **fields: Any) -> dict[str, Any]:

@@ -4,7 +4,7 @@ from typing import Any
 
 from services.documents.samples import sample_files
 from tests.support.catalog import agency_body
-from tests.support.documents import CATALOG, DOCS, World
+from tests.support.documents import CATALOG, DOCS, SAMPLE_OFFICES, World
 
 IMPORT = f"{DOCS}/import"
 OFFICES = [
@@ -30,7 +30,7 @@ def sample_texts() -> list[dict[str, str]]:
 
 async def register_offices(world: World) -> None:
     admin = world.tokens.headers(roles=["platform_admin"], scopes=["catalog:manage"])
-    for name in OFFICES:
+    for name in SAMPLE_OFFICES:
         response = await world.catalog.post(
             f"{CATALOG}/agencies", json=agency_body(name), headers=admin
         )
