@@ -6,6 +6,7 @@ from fastapi import FastAPI
 from starlette.types import ASGIApp
 
 from services.common.app import build_service_app
+from services.documents.attachments.routes import router as attachments_router
 from services.documents.gazette.routes import router as gazette_router
 from services.documents.interpretations.routes import router as interpretations_router
 from services.documents.ledger.routes import router as ledger_router
@@ -38,6 +39,7 @@ def create_app(
             legacy_router,
             reports_router,
             lifecycle_router,
+            attachments_router,
             records_router,
         ],
         peers=peers,

@@ -3,6 +3,7 @@
 import time
 import uuid
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -48,6 +49,7 @@ class World:
     catalog: httpx.AsyncClient
     tokens: TokenMinter
     database_url: str = ""
+    attachments_root: Path = Path()
     agency: dict[str, Any] = field(default_factory=dict)
     other: dict[str, Any] = field(default_factory=dict)
 

@@ -28,7 +28,7 @@ from services.documents.records.models import Disclosure
 from services.documents.records.schemas import DocumentCreate
 from services.documents.reference import repository as reference
 
-ATTRIBUTES = {DisclosureMark.PROACTIVE: Disclosure.PUBLIC}
+ATTRIBUTES = {DisclosureMark.PUBLIC: Disclosure.PUBLIC}
 
 
 def check_may_publish(caller: Principal) -> None:
