@@ -19,6 +19,8 @@ from gateway.services import BY_NAME, SERVICES, build_service_apps, service_sett
 from gateway.settings import GatewaySettings
 from services.common.logging import configure_logging
 from services.common.migrations import alembic_config, upgrade
+from services.documents.importer import decode_legacy_bytes
+from services.documents.legacy.runner import import_texts
 
 cli = typer.Typer(help="Gongkai（公开）政务公开后端。", no_args_is_help=True, add_completion=False)
 
@@ -127,6 +129,34 @@ def make_migration(
         asyncio.run(upgrade(name, url))
         config = alembic_config(name, url)
         command.revision(config, message=message, autogenerate=True, rev_id=f"{name}_{number:04d}")
+
+
+@cli.command("import")
+def import_documents(
+    paths: Annotated[list[Path], typer.Argument(help="历史文件的文本文件（UTF-8 或 GBK）")],
+    publish: Annotated[bool, typer.Option(help="同时按原发布日期发布标注为主动公开的文件")] = False,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="只识别、不登记")] = False,
+    type_code: Annotated[str, typer.Option("--type", help="文件类型代码")] = "normative",
+) -> None:
+    """Read legacy documents' raw text, report per file what was found, and register them."""
+    files = []
+    for path in paths:
+        if not path.is_file():
+            raise typer.BadParameter(f"找不到文件：{path}")
+        files.append((path.name, decode_legacy_bytes(path.read_bytes())))
+    response = asyncio.run(
+        import_texts(
+            service_settings(), files, publish=publish, dry_run=dry_run, type_code=type_code
+        )
+    )
+    for result in response.results:
+        typer.echo(f"{result.filename}：{result.status_label}")
+        for field in result.fields:
+            typer.echo(f"  {'✓' if field.found else '✗'} {field.message}")
+        for message in result.messages:
+            if not any(message == f.message for f in result.fields):
+                typer.echo(f"  ! {message}")
+    typer.echo(f"共 {len(response.results)} 份，登记 {response.created} 份")
 
 
 def main() -> None:

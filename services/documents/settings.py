@@ -1,5 +1,6 @@
 """Settings of the documents service."""
 
+from pathlib import Path
 from typing import ClassVar
 
 from pydantic import Field
@@ -13,3 +14,13 @@ class DocumentsSettings(ServiceSettings):
         None,
         description="Database of the documents service; default: a SQLite file under data_dir.",
     )
+    attachment_max_bytes: int = Field(
+        100 * 1024 * 1024, ge=1, description="Largest attachment accepted, in bytes (100 MiB)."
+    )
+    attachments_dir: Path | None = Field(
+        None, description="Where attachment content is stored; default: data_dir/attachments."
+    )
+
+    @property
+    def attachments_root(self) -> Path:
+        return self.attachments_dir or self.data_dir / "attachments"
