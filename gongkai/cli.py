@@ -21,6 +21,7 @@ from services.common.logging import configure_logging
 from services.common.migrations import alembic_config, upgrade
 from services.documents.importer import decode_legacy_bytes
 from services.documents.legacy.runner import import_texts
+from services.documents.search.reindex import rebuild_from_settings
 
 cli = typer.Typer(help="Gongkai（公开）政务公开后端。", no_args_is_help=True, add_completion=False)
 
@@ -112,6 +113,12 @@ def demo() -> None:
         loader = importlib.import_module(module_name)
         summary = asyncio.run(loader.load(settings))
         typer.echo(f"{entry.name}: {summary}")
+
+
+@cli.command()
+def reindex() -> None:
+    """Rebuild the documents search index (embedded or Meilisearch) from the database."""
+    typer.echo(asyncio.run(rebuild_from_settings(service_settings()["documents"])))
 
 
 @cli.command("make-migration")

@@ -6,9 +6,10 @@ from typing import ClassVar
 from pydantic import Field
 
 from services.common.settings import ServiceSettings
+from services.documents.search.config import SearchOptions
 
 
-class DocumentsSettings(ServiceSettings):
+class DocumentsSettings(ServiceSettings, SearchOptions):
     service_name: ClassVar[str] = "documents"
     documents_database_url: str | None = Field(
         None,
