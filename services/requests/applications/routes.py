@@ -104,7 +104,8 @@ async def create_request(
     return receipt
 
 
-@router.get("", response_model=QueueList, responses=problem_responses(400, 401, 403, 422))
+# GET /api/v1/requests itself is the service index every service has.
+@router.get("/queue", response_model=QueueList, responses=problem_responses(400, 401, 403, 422))
 async def list_requests(
     request: Request,
     session: SessionDep,
