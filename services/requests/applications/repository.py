@@ -139,3 +139,26 @@ async def audit_page(
         select(AuditEntry).where(*conditions).order_by(col(AuditEntry.at).desc()).limit(limit)
     )
     return list(rows)
+
+
+async def same_applicant_in_month(
+    session: AsyncSession, request: InfoRequest, month_of: dt.date
+) -> list[InfoRequest]:
+    """The applicant's requests to the same agency received in the month of ``month_of``."""
+    if request.id_number_hmac is not None:
+        same = col(InfoRequest.id_number_hmac) == request.id_number_hmac
+    elif request.credit_code is not None:
+        same = col(InfoRequest.credit_code) == request.credit_code
+    else:
+        return [request]
+    first = month_of.replace(day=1)
+    after = (first + dt.timedelta(days=32)).replace(day=1)
+    rows = await session.exec(
+        select(InfoRequest).where(
+            same,
+            col(InfoRequest.agency_id) == request.agency_id,
+            col(InfoRequest.received_on) >= first,
+            col(InfoRequest.received_on) < after,
+        )
+    )
+    return list(rows)

@@ -312,9 +312,7 @@ async def test_fee_paid_pauses_and_resumes(
 ) -> None:
     flow = await start(client, tokens, agencies.a)
     await flow.act("accept", D(2025, 3, 4))
-    notified = await flow.act(
-        "notify_fee", D(2025, 3, 10), basis="per_volume", pages=40, amount=100
-    )
+    notified = await flow.act("notify_fee", D(2025, 3, 10), basis="per_volume", pages=40)
     assert notified["state"] == "fee_pending"
     assert notified["fee_amount"] == 100
     assert notified["clock"]["due_on"] is None
@@ -335,7 +333,7 @@ async def test_fee_unpaid_ends_the_request(
 ) -> None:
     flow = await start(client, tokens, agencies.a)
     await flow.act("accept", D(2025, 3, 4))
-    await flow.act("notify_fee", D(2025, 3, 10), basis="per_request", amount=100)
+    await flow.act("notify_fee", D(2025, 3, 10), basis="per_volume", pages=250)
     pay_by = add(D(2025, 3, 10), 20)
     assert pay_by == D(2025, 4, 8)  # 4/4 is 清明
     early = await flow.attempt("abandon", pay_by, reason="逾期未缴费")
@@ -424,3 +422,18 @@ async def test_registered_post_counts_from_signing(
     assert read["clock"]["received_on"] == "2025-03-03"
     again = await flow.attempt("confirm_receipt", D(2025, 3, 4))
     assert again.status_code == 422
+
+
+async def test_fee_per_request_counts_the_applicants_month(
+    client: httpx.AsyncClient, tokens: TokenMinter, agencies: Agencies
+) -> None:
+    flows = [await start(client, tokens, agencies.a) for _ in range(11)]
+    for flow in flows:
+        await flow.act("accept", D(2025, 3, 4))
+    free = await flows[9].attempt("notify_fee", D(2025, 3, 10), basis="per_request")
+    assert free.status_code == 422
+    assert free.json()["type"].endswith("no-fee-due")
+    eleventh = await flows[10].act("notify_fee", D(2025, 3, 10), basis="per_request")
+    assert eleventh["fee_amount"] == 100
+    explanation = eleventh["events"][-1]["data"]["explanation"]
+    assert explanation[-1] == "应缴信息处理费合计 100 元。"
