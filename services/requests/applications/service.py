@@ -433,10 +433,10 @@ async def _throttle(session: AsyncSession, ctx: Context, keys: tuple[str, str]) 
             )
 
 
-async def track(
+async def verify_tracking(
     session: AsyncSession, ctx: Context, *, number: str, code: str, client: str
-) -> TrackRead:
-    """The state, due date and reply of one request, for whoever holds its number and code."""
+) -> InfoRequest:
+    """The request whose number and code these are; a wrong pair counts towards throttling."""
     number, code = number.strip().upper(), code.strip().upper()
     keys = _failure_keys(ctx, number, client)
     await _throttle(session, ctx, keys)
@@ -449,6 +449,14 @@ async def track(
         if ctx.record_failures is not None:
             await ctx.record_failures(list(keys))
         raise NotFound(NOT_FOUND_TRACK, code="request-not-found")
+    return request
+
+
+async def track(
+    session: AsyncSession, ctx: Context, *, number: str, code: str, client: str
+) -> TrackRead:
+    """The state, due date and reply of one request, for whoever holds its number and code."""
+    request = await verify_tracking(session, ctx, number=number, code=code, client=client)
     audit(session, Principal(subject="tracking"), "track", request)
     events = await repository.events(session, request.id)
     calendar = await holidays.calendar(session)
