@@ -15,6 +15,7 @@ from services.requests.applications import correspondence, handling, idempotency
 from services.requests.applications.models import TrackFailure
 from services.requests.applications.schemas import (
     ApplicantRevealed,
+    AuditRead,
     QueueList,
     RequestCreate,
     RequestRead,
@@ -34,6 +35,9 @@ Reader = Annotated[Principal, requires(roles=HANDLER_ROLES, scopes=["requests:re
 Writer = Annotated[Principal, requires(roles=HANDLER_ROLES, scopes=["requests:write"])]
 Revealer = Annotated[
     Principal, requires(roles=HANDLER_ROLES, scopes=["requests:read", "pii:reveal"])
+]
+Auditor = Annotated[
+    Principal, requires(roles=[Role.AGENCY_ADMIN, Role.PLATFORM_ADMIN], scopes=["requests:manage"])
 ]
 Anyone = Annotated[Principal, public()]
 NO_STORE = {"Cache-Control": "no-store"}
@@ -222,6 +226,19 @@ async def track_letter(
         session, ctx, found, sequence=sequence, letter_format=format, staff=False
     )
     return _file(rendered)
+
+
+@router.get("/audit", response_model=list[AuditRead], responses=problem_responses(401, 403))
+async def read_audit_log(
+    session: SessionDep,
+    caller: Auditor,
+    response: Response,
+    request_id: Annotated[uuid.UUID | None, Query(description="只看这件申请")] = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+) -> list[AuditRead]:
+    """审计日志：谁在何时查看或办理了哪件申请（本机关；平台管理员可看全部）；不含个人信息."""
+    response.headers.update(NO_STORE)
+    return await service.audit_log(session, caller=caller, request_id=request_id, limit=limit)
 
 
 @router.get(

@@ -441,3 +441,13 @@ class TrackRead(BaseModel):
     notices: list[NoticeRead]
     reply: ReplyRead | None
     delivered_on: dt.date | None
+
+
+class AuditRead(BaseModel):
+    at: dt.datetime
+    actor: str
+    action: str
+    request_id: uuid.UUID | None
+    agency_id: uuid.UUID | None
+    reason: str | None
+    detail: str | None

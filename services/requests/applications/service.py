@@ -37,6 +37,7 @@ from services.requests.applications.models import (
 from services.requests.applications.schemas import (
     ApplicantRevealed,
     AttachmentIn,
+    AuditRead,
     QueueItem,
     RequestCreate,
     RequestRead,
@@ -397,6 +398,21 @@ async def queue(
     cursor = encode_cursor([rows[-1].due_on, rows[-1].id]) if more else None
     audit(session, caller, "list", None, detail=f"queue of {len(rows)}")
     return [views.queue_item(r) for r in rows], cursor
+
+
+async def audit_log(
+    session: AsyncSession, *, caller: Principal, request_id: uuid.UUID | None, limit: int
+) -> list[AuditRead]:
+    """Audit entries of the caller's agencies (all of them for a platform admin)."""
+    agencies = (
+        None
+        if caller.is_platform_admin
+        else [uuid.UUID(a) for a in caller.agency_ids if _is_uuid(a)]
+    )
+    rows = await repository.audit_page(
+        session, agency_ids=agencies, request_id=request_id, limit=limit
+    )
+    return [AuditRead.model_validate(row, from_attributes=True) for row in rows]
 
 
 def _is_uuid(value: str) -> bool:

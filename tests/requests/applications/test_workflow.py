@@ -437,3 +437,51 @@ async def test_fee_per_request_counts_the_applicants_month(
     assert eleventh["fee_amount"] == 100
     explanation = eleventh["events"][-1]["data"]["explanation"]
     assert explanation[-1] == "应缴信息处理费合计 100 元。"
+
+
+async def test_article_35_reasons_and_a_later_date(
+    client: httpx.AsyncClient, tokens: TokenMinter, agencies: Agencies
+) -> None:
+    flow = await start(client, tokens, agencies.a)
+    asked = await flow.act("ask_reasons", D(2025, 3, 4), reason="本月已申请 60 件，请说明理由")
+    assert asked["state"] == "registered"
+    await flow.act("accept", D(2025, 3, 10))
+    earlier = await flow.attempt("set_later_date", D(2025, 3, 11), due_on="2025-03-20", reason="x")
+    assert earlier.status_code == 422
+    later = await flow.act(
+        "set_later_date", D(2025, 3, 11), due_on="2025-06-30", reason="理由合理，但无法按期答复"
+    )
+    assert later["clock"]["due_on"] == "2025-06-30"
+    assert "依第三十五条确定延后的答复期限" in [s["text"] for s in later["clock"]["explanation"]]
+    tracked = (await flow.track()).json()
+    assert tracked["due_on"] == "2025-06-30"
+    assert [n["label"] for n in tracked["notices"]] == [
+        "要求说明理由（第三十五条）", "受理", "确定延后答复期限（第三十五条）"
+    ]  # fmt: skip
+
+    unreasonable = await start(client, tokens, agencies.a)
+    await unreasonable.act("accept", D(2025, 3, 4))
+    done = await unreasonable.finish(
+        D(2025, 3, 5), reply_type="excessive", reply_text="申请人未说明合理理由，不予处理。"
+    )
+    assert [r["key"] for r in done["annual_report_rows"]] == ["1", "3.5.4"]
+
+
+async def test_audit_log_is_per_agency(
+    client: httpx.AsyncClient, tokens: TokenMinter, agencies: Agencies
+) -> None:
+    flow = await start(client, tokens, agencies.a)
+    await flow.act("accept", D(2025, 3, 4))
+    admin_a = tokens.headers(
+        subject="admin-a", roles=["agency_admin"], scopes=["requests:manage"], agencies=[agencies.a]
+    )
+    admin_b = tokens.headers(
+        subject="admin-b", roles=["agency_admin"], scopes=["requests:manage"], agencies=[agencies.b]
+    )
+    log = await client.get(f"{BASE}/audit", params={"request_id": flow.id}, headers=admin_a)
+    assert log.status_code == 200
+    assert {e["action"] for e in log.json()} >= {"create", "read", "accept"}
+    assert {e["actor"] for e in log.json()} == {"officer-1"}
+    assert (await client.get(f"{BASE}/audit", headers=admin_b)).json() == []
+    officer_only = await client.get(f"{BASE}/audit", headers=officer(tokens, agencies.a))
+    assert officer_only.status_code == 403
