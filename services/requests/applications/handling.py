@@ -98,6 +98,32 @@ async def transition(
     if request is None or not is_handler(caller, request.agency_id):
         raise NotFound("未找到该申请，或您无权办理。", code="request-not-found")
     _check_if_match(request, if_match)
+    return await apply(session, ctx, request=request, caller=caller, body=body)
+
+
+async def withdraw_by_applicant(
+    session: AsyncSession, ctx: Context, *, request_id: uuid.UUID, reason: str
+) -> InfoRequest:
+    """The applicant withdraws their own request (identified by number and query code)."""
+    locked = await repository.get_for_update(session, request_id)
+    if locked is None:
+        raise NotFound("未找到该申请。", code="request-not-found")
+    body = s.Withdraw(action=Action.WITHDRAW, reason=reason)
+    return await apply(session, ctx, request=locked, caller=APPLICANT, body=body)
+
+
+APPLICANT = Principal(subject="applicant")
+
+
+async def apply(
+    session: AsyncSession,
+    ctx: Context,
+    *,
+    request: InfoRequest,
+    caller: Principal,
+    body: s.Transition,
+) -> InfoRequest:
+    """Check the action against the state and the law, record it, recompute the clock."""
     action = Action(body.action)
     state = RequestState(request.state)
     try:

@@ -4,7 +4,7 @@ import datetime as dt
 import uuid
 from collections.abc import Sequence
 
-from sqlalchemy import ColumnElement, func
+from sqlalchemy import ColumnElement, delete, func
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -117,6 +117,10 @@ async def oldest_failure(session: AsyncSession, key: str, since: dt.datetime) ->
     )
     value = rows.one()
     return value if isinstance(value, dt.datetime) else None
+
+
+async def delete_failures_before(session: AsyncSession, before: dt.datetime) -> None:
+    await session.exec(delete(TrackFailure).where(col(TrackFailure.at) < before))
 
 
 async def idempotency(session: AsyncSession, key: str) -> IdempotencyRecord | None:

@@ -15,6 +15,7 @@ from services.requests.applications import correspondence, handling, idempotency
 from services.requests.applications.models import TrackFailure
 from services.requests.applications.schemas import (
     ApplicantRevealed,
+    ApplicantWithdrawal,
     AuditRead,
     QueueList,
     RequestCreate,
@@ -77,6 +78,7 @@ def context(request: Request) -> service.Context:
     async def record_failures(keys: list[str]) -> None:
         # Its own transaction: the failed attempt must count even though the request fails.
         async with database.write_sessions() as session:
+            await service.forget_old_failures(session, ctx_settings=settings)
             for key in keys:
                 session.add(TrackFailure(key=key))
             await session.commit()
@@ -178,6 +180,32 @@ async def track_request(
     """凭查询号和查询码查询办理状态、答复期限和答复（个人信息脱敏）；错误过多将被限制."""
     response.headers.update(NO_STORE)
     return await service.track(session, ctx, number=number, code=code, client=_client(request))
+
+
+@router.post(
+    "/track/withdraw", response_model=TrackRead, responses=problem_responses(404, 409, 422, 429)
+)
+async def withdraw_request(
+    body: ApplicantWithdrawal,
+    request: Request,
+    session: SessionDep,
+    ctx: Ctx,
+    _caller: Anyone,
+    response: Response,
+) -> TrackRead:
+    """申请人凭查询号和查询码撤回尚未办结的申请."""
+    response.headers.update(NO_STORE)
+    database: Database = request.app.state.db
+    # Checked in a read transaction of its own: on SQLite this request's write transaction
+    # would otherwise hold the lock that recording a wrong attempt needs.
+    async with database.sessions() as check:
+        found = await service.verify_tracking(
+            check, ctx, number=body.number, code=body.code, client=_client(request)
+        )
+    await handling.withdraw_by_applicant(session, ctx, request_id=found.id, reason=body.reason)
+    return await service.track(
+        session, ctx, number=body.number, code=body.code, client=_client(request)
+    )
 
 
 @router.get(

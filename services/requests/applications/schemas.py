@@ -451,3 +451,11 @@ class AuditRead(BaseModel):
     agency_id: uuid.UUID | None
     reason: str | None
     detail: str | None
+
+
+class ApplicantWithdrawal(Strict):
+    """申请人凭查询号和查询码撤回申请."""
+
+    number: str = Field(min_length=1, max_length=40, description="查询号")
+    code: str = Field(min_length=1, max_length=40, description="查询码")
+    reason: Reason = Field(description="撤回的理由")

@@ -449,6 +449,12 @@ async def _throttle(session: AsyncSession, ctx: Context, keys: tuple[str, str]) 
             )
 
 
+async def forget_old_failures(session: AsyncSession, *, ctx_settings: RequestsSettings) -> None:
+    """Wrong attempts older than the window no longer count; drop them."""
+    window = dt.timedelta(seconds=ctx_settings.requests_track_window_seconds)
+    await repository.delete_failures_before(session, utcnow() - window)
+
+
 async def verify_tracking(
     session: AsyncSession, ctx: Context, *, number: str, code: str, client: str
 ) -> InfoRequest:

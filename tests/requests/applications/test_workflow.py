@@ -485,3 +485,20 @@ async def test_audit_log_is_per_agency(
     assert (await client.get(f"{BASE}/audit", headers=admin_b)).json() == []
     officer_only = await client.get(f"{BASE}/audit", headers=officer(tokens, agencies.a))
     assert officer_only.status_code == 403
+
+
+async def test_applicant_withdraws_with_number_and_code(
+    client: httpx.AsyncClient, tokens: TokenMinter, agencies: Agencies
+) -> None:
+    flow = await start(client, tokens, agencies.a)
+    body = {"number": flow.number, "code": "23456789", "reason": "已不需要"}
+    wrong = await client.post(f"{BASE}/track/withdraw", json=body)
+    assert wrong.status_code == 404
+    done = await client.post(f"{BASE}/track/withdraw", json={**body, "code": flow.code})
+    assert done.status_code == 200, done.text
+    assert done.json()["state"] == "withdrawn"
+    again = await client.post(f"{BASE}/track/withdraw", json={**body, "code": flow.code})
+    assert again.status_code == 409
+    staff = await flow.read()
+    assert staff["events"][-1]["actor"] == "applicant"
+    assert staff["events"][-1]["reason"] == "已不需要"
