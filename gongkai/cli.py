@@ -17,11 +17,14 @@ from starlette.types import ASGIApp
 from gateway.app import create_app as create_gateway
 from gateway.services import BY_NAME, SERVICES, build_service_apps, service_settings
 from gateway.settings import GatewaySettings
+from services.common.errors import GongkaiError
 from services.common.logging import configure_logging
 from services.common.migrations import alembic_config, upgrade
 from services.documents.importer import decode_legacy_bytes
 from services.documents.legacy.runner import import_texts
 from services.documents.search.reindex import rebuild_from_settings
+from services.requests.holidays.loader import NoticeFileError, load_file
+from services.requests.settings import RequestsSettings
 
 cli = typer.Typer(help="Gongkai（公开）政务公开后端。", no_args_is_help=True, add_completion=False)
 
@@ -164,6 +167,20 @@ def import_documents(
             if not any(message == f.message for f in result.fields):
                 typer.echo(f"  ! {message}")
     typer.echo(f"共 {len(response.results)} 份，登记 {response.created} 份")
+@cli.command("load-holidays")
+def load_holidays(
+    year: Annotated[int, typer.Argument(help="年份，如 2027")],
+    path: Annotated[Path, typer.Argument(help="放假安排通知的 JSON 文件（格式同 API）")],
+    loaded_by: Annotated[str, typer.Option(help="载入人")] = "cli",
+    """Load a year's State Council holiday notice and recompute open request deadlines."""
+    settings = service_settings()["requests"]
+    assert isinstance(settings, RequestsSettings)
+    try:
+        count = asyncio.run(load_file(settings, year=year, path=path, loaded_by=loaded_by))
+    except (NoticeFileError, GongkaiError) as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(1) from None
+    typer.echo(f"{year} 年放假安排已载入；重新计算了 {count} 件未办结申请的答复期限")
 
 
 def main() -> None:
