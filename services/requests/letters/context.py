@@ -6,8 +6,9 @@ Every placeholder a template may use is listed in ``PLACEHOLDERS`` with its Chin
 
 import datetime as dt
 import unicodedata
+from enum import Enum
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from services.requests.letters.kinds import (
     LETTER_KIND_LABELS,
@@ -62,11 +63,10 @@ def format_date(value: dt.date) -> str:
 
 
 def clean_text(value: str) -> str:
-    """Drop characters no document can hold (controls, lone surrogates), keep line breaks."""
+    """Drop what no document can hold (controls, lone surrogates); keep line breaks."""
     kept = []
-    for char in value.replace("\r\n", "\n"):
-        category = unicodedata.category(char)
-        if char in "\n\t" or category not in {"Cc", "Cs", "Cn"}:
+    for char in value.replace("\r\n", "\n").replace("\t", " "):
+        if char == "\n" or unicodedata.category(char) not in {"Cc", "Cs", "Cn"}:
             kept.append(char)
     return "".join(kept).strip()
 
@@ -113,6 +113,22 @@ class LetterContext(BaseModel):
     payment_method: str | None = Field(None, max_length=LONG)
     reconsideration_body: str | None = Field(None, max_length=SHORT)
     court: str | None = Field(None, max_length=SHORT)
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _printable(cls, value: object) -> object:
+        if isinstance(value, str) and not isinstance(value, Enum):
+            return clean_text(value)
+        if isinstance(value, list):
+            return [clean_text(item) if isinstance(item, str) else item for item in value]
+        return value
+
+    @field_validator("agency_name", "applicant_name", "tracking_number", "request_description")
+    @classmethod
+    def _not_blank(cls, value: str) -> str:
+        if not value:
+            raise ValueError("不能为空，也不能只含空白或控制字符")
+        return value
 
     @model_validator(mode="after")
     def _reply_type_matches_kind(self) -> "LetterContext":

@@ -1,0 +1,133 @@
+"""Filling templates: legal grounds, optional lines, missing data, hostile text."""
+
+import pytest
+from pydantic import ValidationError
+
+from services.requests.letters import (
+    REPLY_TYPE_GROUNDS,
+    LetterContextError,
+    LetterKind,
+    RefusalGround,
+    ReplyType,
+    compose_letter,
+    default_legal_ground,
+)
+from tests.requests.letters.builders import APPLICANT, THIRD_PARTY, letter_context
+
+
+@pytest.mark.parametrize(
+    ("reply_type", "refusal_ground", "ground"),
+    [
+        (ReplyType.GRANTED, None, "第三十六条第（二）项"),
+        (ReplyType.REFUSED, RefusalGround.STATE_SECRET, "第三十六条第（三）项、第十四条"),
+        (
+            ReplyType.REFUSED,
+            RefusalGround.PROCESS_INFORMATION,
+            "第三十六条第（三）项、第十六条第二款",
+        ),
+        (
+            ReplyType.REFUSED,
+            RefusalGround.ADMINISTRATIVE_QUERY,
+            "第三十六条第（三）项、第三十六条第（七）项",
+        ),
+        (ReplyType.PARTLY_GRANTED, RefusalGround.THIRD_PARTY_RIGHTS, "第三十七条、第十五条"),
+        (ReplyType.NEEDS_CREATION, None, "第三十八条"),
+        (ReplyType.COMPLAINT, None, "第三十九条第一款"),
+        (ReplyType.PUBLICATION, None, "第三十九条第二款"),
+        (ReplyType.EXCESSIVE, None, "第三十五条"),
+    ],
+)
+def test_default_legal_grounds(
+    reply_type: ReplyType, refusal_ground: RefusalGround | None, ground: str
+) -> None:
+    text = default_legal_ground(LetterKind.REPLY, reply_type, refusal_ground)
+    assert text == f"《中华人民共和国政府信息公开条例》{ground}"
+
+
+def test_the_letter_states_the_legal_ground_and_the_refusal_reason() -> None:
+    letter = compose_letter(
+        letter_context(reply_type=ReplyType.REFUSED, refusal_ground=RefusalGround.STATE_SECRET)
+    )
+    text = letter.plain_text()
+    assert "理由：属于国家秘密。" in text
+    assert "根据《中华人民共和国政府信息公开条例》第三十六条第（三）项、第十四条的规定" in text
+
+
+def test_a_ground_given_by_staff_replaces_the_default() -> None:
+    ground = "《中华人民共和国政府信息公开条例》第十四条及《中华人民共和国保守国家秘密法》第二条"
+    letter = compose_letter(letter_context(reply_type=ReplyType.REFUSED, legal_ground=ground))
+    assert ground in letter.plain_text()
+
+
+def test_not_ours_names_the_responsible_agency_when_known() -> None:
+    known = compose_letter(letter_context(reply_type=ReplyType.NOT_OURS)).plain_text()
+    assert "负责公开该政府信息的行政机关为某市自然资源和规划局" in known
+    assert "0571-11112222" in known
+    unknown = compose_letter(
+        letter_context(
+            reply_type=ReplyType.NOT_OURS,
+            responsible_agency_name=None,
+            responsible_agency_contact=None,
+        )
+    ).plain_text()
+    assert "负责公开该政府信息的行政机关为" not in unknown
+    assert "第三十六条第（五）项" in unknown
+
+
+def test_optional_lines_are_left_out_and_the_date_is_written_in_chinese() -> None:
+    letter = compose_letter(letter_context(contact=None, court=None))
+    text = letter.plain_text()
+    assert "联系方式" not in text
+    assert "行政复议" not in text  # the remedy line needs both the body and the court
+    assert letter.blocks[-1].text == "2026年11月23日"
+
+
+def test_missing_data_is_named_in_chinese() -> None:
+    context = letter_context(LetterKind.EXTENSION_NOTICE, extended_due_on=None)
+    with pytest.raises(LetterContextError) as refused:
+        compose_letter(context)
+    assert "延长后的答复期限（extended_due_on）" in refused.value.detail
+
+
+def test_the_consultation_letter_does_not_name_the_applicant() -> None:
+    text = compose_letter(letter_context(LetterKind.CONSULTATION_LETTER)).plain_text()
+    assert APPLICANT not in text
+    assert f"{THIRD_PARTY}：" in text
+    assert "2026年12月14日前" in text
+
+
+def test_text_in_values_is_never_read_as_markup_or_placeholders() -> None:
+    letter = compose_letter(
+        letter_context(
+            applicant_name="{{agency_name}}",
+            request_description="# 不是标题\n{{legal_ground}}\x00\x07",
+        )
+    )
+    text = letter.plain_text()
+    assert "{{agency_name}}：" in text
+    assert "“# 不是标题\n{{legal_ground}}”" in text
+    assert "\x00" not in text
+    assert "\x07" not in text
+    with pytest.raises(ValidationError):  # a lone surrogate never reaches a letter
+        letter_context(applicant_name="\ud800")
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"kind": LetterKind.REPLY, "reply_type": None},
+        {"kind": LetterKind.FEE_NOTICE, "reply_type": ReplyType.GRANTED},
+        {"reply_type": ReplyType.GRANTED, "refusal_ground": RefusalGround.STATE_SECRET},
+        {"applicant_name": "   "},
+        {"fee_amount_yuan": -1},
+        {"unknown": "x"},
+    ],
+)
+def test_inconsistent_contexts_are_refused(changes: dict[str, object]) -> None:
+    fields = letter_context().model_dump() | changes
+    with pytest.raises(ValidationError):
+        type(letter_context()).model_validate(fields)
+
+
+def test_every_reply_type_has_a_ground() -> None:
+    assert set(REPLY_TYPE_GROUNDS) == set(ReplyType)
