@@ -16,9 +16,8 @@ from services.requests.letters.kinds import (
     REPLY_TYPE_LABELS,
     REPLY_TYPES_WITH_REFUSAL,
     LetterKind,
-    RefusalGround,
-    ReplyType,
 )
+from services.requests.replies import RefusalGround, ReplyType
 
 PLACEHOLDERS: dict[str, str] = {
     "letter_title": "文书名称",

@@ -30,8 +30,8 @@ def letter_context(
         "reconsideration_body": "某市人民政府",
         "court": "某市中级人民法院",
     }
-    if reply_type is ReplyType.REFUSED or reply_type is ReplyType.PARTLY_GRANTED:
-        fields["refusal_ground"] = RefusalGround.THIRD_PARTY_RIGHTS
+    if reply_type is ReplyType.REFUSED or reply_type is ReplyType.PARTLY:
+        fields["refusal_ground"] = RefusalGround.THIRD_PARTY
     if reply_type is ReplyType.NOT_OURS:
         fields["responsible_agency_name"] = "某市自然资源和规划局"
         fields["responsible_agency_contact"] = "0571-11112222"

@@ -4,7 +4,6 @@ import pytest
 from pydantic import ValidationError
 
 from services.requests.letters import (
-    REPLY_TYPE_GROUNDS,
     LetterContextError,
     LetterKind,
     RefusalGround,
@@ -12,36 +11,28 @@ from services.requests.letters import (
     compose_letter,
     default_legal_ground,
 )
+from services.requests.replies import legal_basis
 from tests.requests.letters.builders import APPLICANT, THIRD_PARTY, letter_context
 
 
+@pytest.mark.parametrize("reply_type", list(ReplyType))
+def test_a_reply_cites_the_basis_of_its_reply_type(reply_type: ReplyType) -> None:
+    ground = default_legal_ground(LetterKind.REPLY, reply_type)
+    assert ground == legal_basis(reply_type, None)
+    assert ground in compose_letter(letter_context(reply_type=reply_type)).plain_text()
+
+
 @pytest.mark.parametrize(
-    ("reply_type", "refusal_ground", "ground"),
+    ("kind", "article"),
     [
-        (ReplyType.GRANTED, None, "第三十六条第（二）项"),
-        (ReplyType.REFUSED, RefusalGround.STATE_SECRET, "第三十六条第（三）项、第十四条"),
-        (
-            ReplyType.REFUSED,
-            RefusalGround.PROCESS_INFORMATION,
-            "第三十六条第（三）项、第十六条第二款",
-        ),
-        (
-            ReplyType.REFUSED,
-            RefusalGround.ADMINISTRATIVE_QUERY,
-            "第三十六条第（三）项、第三十六条第（七）项",
-        ),
-        (ReplyType.PARTLY_GRANTED, RefusalGround.THIRD_PARTY_RIGHTS, "第三十七条、第十五条"),
-        (ReplyType.NEEDS_CREATION, None, "第三十八条"),
-        (ReplyType.COMPLAINT, None, "第三十九条第一款"),
-        (ReplyType.PUBLICATION, None, "第三十九条第二款"),
-        (ReplyType.EXCESSIVE, None, "第三十五条"),
+        (LetterKind.CLARIFICATION_NOTICE, "第三十条"),
+        (LetterKind.EXTENSION_NOTICE, "第三十三条第二款"),
+        (LetterKind.CONSULTATION_LETTER, "第三十二条"),
+        (LetterKind.FEE_NOTICE, "第四十二条、国办函〔2020〕109号"),
     ],
 )
-def test_default_legal_grounds(
-    reply_type: ReplyType, refusal_ground: RefusalGround | None, ground: str
-) -> None:
-    text = default_legal_ground(LetterKind.REPLY, reply_type, refusal_ground)
-    assert text == f"《中华人民共和国政府信息公开条例》{ground}"
+def test_notices_cite_their_articles(kind: LetterKind, article: str) -> None:
+    assert default_legal_ground(kind).startswith(f"《中华人民共和国政府信息公开条例》{article}")
 
 
 def test_the_letter_states_the_legal_ground_and_the_refusal_reason() -> None:
@@ -50,7 +41,10 @@ def test_the_letter_states_the_legal_ground_and_the_refusal_reason() -> None:
     )
     text = letter.plain_text()
     assert "理由：属于国家秘密。" in text
-    assert "根据《中华人民共和国政府信息公开条例》第三十六条第（三）项、第十四条的规定" in text
+    assert (
+        "根据《中华人民共和国政府信息公开条例》第三十六条第（三）项；"
+        "《中华人民共和国政府信息公开条例》第十四条（属于国家秘密）的规定"
+    ) in text
 
 
 def test_a_ground_given_by_staff_replaces_the_default() -> None:
@@ -129,5 +123,8 @@ def test_inconsistent_contexts_are_refused(changes: dict[str, object]) -> None:
         type(letter_context()).model_validate(fields)
 
 
-def test_every_reply_type_has_a_ground() -> None:
-    assert set(REPLY_TYPE_GROUNDS) == set(ReplyType)
+def test_a_partial_grant_names_the_ground_of_the_withheld_part() -> None:
+    letter = compose_letter(
+        letter_context(reply_type=ReplyType.PARTLY, refusal_ground=RefusalGround.THIRD_PARTY)
+    )
+    assert "第三十七条；《中华人民共和国政府信息公开条例》第十五条" in letter.plain_text()
