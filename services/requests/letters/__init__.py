@@ -20,7 +20,7 @@ from services.requests.letters.kinds import (
     default_legal_ground,
     template_name,
 )
-from services.requests.letters.pdf import render_pdf
+from services.requests.letters.pdf import prepare_pdf_font, render_pdf
 from services.requests.letters.templates import (
     BlockStyle,
     LetterTemplate,
@@ -93,6 +93,7 @@ __all__ = [
     "default_legal_ground",
     "format_date",
     "parse_template",
+    "prepare_pdf_font",
     "render_docx",
     "render_letter",
     "render_pdf",

@@ -40,6 +40,11 @@ def default_font_path() -> Path:
     return pylopdf_fonts_zh_cn.serif_path()
 
 
+def prepare_pdf_font(font_path: Path | None = None) -> None:
+    """Open the font ahead of the first letter (about a second); call it at start-up."""
+    font_characters(font_path or default_font_path())
+
+
 def replace_missing(text: str, font_path: Path) -> tuple[str, frozenset[str]]:
     """``text`` with every character the font lacks replaced by 〓, and those characters."""
     available = font_characters(font_path)

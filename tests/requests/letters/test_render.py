@@ -1,5 +1,6 @@
 """Generated letters open as DOCX and PDF and say who, when and on what legal ground."""
 
+import hashlib
 import io
 import re
 
@@ -21,7 +22,7 @@ from services.requests.letters import (
     render_pdf,
 )
 from services.requests.letters.context import clean_text
-from services.requests.letters.pdf import MISSING_MARK
+from services.requests.letters.pdf import MISSING_MARK, default_font_path
 from tests.requests.letters.builders import APPLICANT, THIRD_PARTY, every_letter, letter_context
 
 WHITESPACE = re.compile(r"\s+")
@@ -81,6 +82,12 @@ def test_the_pdf_embeds_a_subset_of_the_chinese_font() -> None:
     assert "NotoSerifSC" in str(font["/BaseFont"])
     assert any(key in descriptor for key in ("/FontFile2", "/FontFile3"))
     assert len(content) < 200_000  # a subset, not the 11 MB font
+
+
+def test_the_font_is_the_unmodified_upstream_noto_serif_sc() -> None:
+    # notofonts/noto-cjk Serif/SubsetOTF/SC/NotoSerifSC-Regular.otf, as the package states
+    digest = hashlib.sha256(default_font_path().read_bytes()).hexdigest()
+    assert digest == "e8f396decc1f0963a016a989c3d8852e863d1350996f573860a80767c83a1cd3"
 
 
 def test_the_docx_sets_the_east_asian_font() -> None:
