@@ -3,8 +3,11 @@
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from services.requests.letters import (
+    PLACEHOLDERS,
     TEMPLATE_NAMES,
     BlockStyle,
     LetterKind,
@@ -131,6 +134,23 @@ def test_oversized_templates_are_refused(tmp_path: Path) -> None:
     (tmp_path / "reply_granted.txt").write_text(MINIMAL_REPLY + "文" * 40_000, encoding="utf-8")
     with pytest.raises(LetterTemplateError, match="超过 64 KB"):
         LetterTemplates(tmp_path).get("reply_granted")
+
+
+TOKENS = [*"#^<>?% {}\nabc_文", *PLACEHOLDERS, "{{", "}}"]
+
+
+@settings(max_examples=200)
+@given(st.lists(st.sampled_from(TOKENS), max_size=60).map("".join))
+def test_any_template_text_is_parsed_or_refused_with_a_reason(text: str) -> None:
+    problems: list[str] = []
+    try:
+        template = parse_template("reply_granted", text)
+    except LetterTemplateError as refused:
+        problems.append(refused.detail)
+    if problems:
+        assert problems[0].startswith("文书模板“reply_granted”（提交的模板）不能使用：")
+    else:
+        assert template.placeholders <= set(PLACEHOLDERS)
 
 
 def test_a_utf8_bom_from_notepad_is_accepted(tmp_path: Path) -> None:
