@@ -42,7 +42,7 @@ PLACEHOLDERS: dict[str, str] = {
     "due_on": "原答复期限",
     "extended_due_on": "延长后的答复期限",
     "extension_reason": "延期理由",
-    "third_party_name": "被征求意见的第三方",
+    "third_party_name": "被征求意见的第三方或行政机关",
     "consultation_due_on": "第三方提出意见的期限",
     "fee_amount": "信息处理费金额（元）",
     "fee_explanation": "信息处理费的计算过程",
@@ -74,8 +74,8 @@ class LetterContext(BaseModel):
     """Everything a letter may say about one request; unset fields leave optional lines out.
 
     The applicant's full name is intended: the letter is sent to the applicant. The
-    consultation letter goes to the third party, and its default template does not name
-    the applicant.
+    consultation letters go to a third party or another agency, and their default templates
+    do not name the applicant.
     """
 
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)

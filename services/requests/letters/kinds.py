@@ -24,7 +24,8 @@ class LetterKind(StrEnum):
     REPLY = "reply"  # 政府信息公开申请答复书
     CLARIFICATION_NOTICE = "clarification_notice"  # 补正申请告知书 (Art. 30)
     EXTENSION_NOTICE = "extension_notice"  # 延期答复告知书 (Art. 33)
-    CONSULTATION_LETTER = "consultation_letter"  # 征求第三方意见函 (Arts. 32, 34)
+    CONSULTATION_LETTER = "consultation_letter"  # 征求第三方意见函 (Art. 32)
+    AGENCY_CONSULTATION_LETTER = "agency_consultation_letter"  # 征求意见函, 共同制作机关 (Art. 34)
     FEE_NOTICE = "fee_notice"  # 收费通知书 (Art. 42; 国办函〔2020〕109号)
 
 
@@ -33,6 +34,7 @@ LETTER_KIND_LABELS = {
     LetterKind.CLARIFICATION_NOTICE: "补正申请告知书",
     LetterKind.EXTENSION_NOTICE: "延期答复告知书",
     LetterKind.CONSULTATION_LETTER: "征求第三方意见函",
+    LetterKind.AGENCY_CONSULTATION_LETTER: "征求意见函",
     LetterKind.FEE_NOTICE: "收费通知书",
 }
 
@@ -45,6 +47,7 @@ NOTICE_GROUNDS = {
     LetterKind.CLARIFICATION_NOTICE: f"{REGULATION}第三十条",
     LetterKind.EXTENSION_NOTICE: f"{REGULATION}第三十三条第二款",
     LetterKind.CONSULTATION_LETTER: f"{REGULATION}第三十二条",
+    LetterKind.AGENCY_CONSULTATION_LETTER: f"{REGULATION}第三十四条",
     LetterKind.FEE_NOTICE: (
         f"{REGULATION}第四十二条、国办函〔2020〕109号《政府信息公开信息处理费管理办法》"
     ),

@@ -43,8 +43,14 @@ REQUIRED: dict[str, tuple[str, ...]] = {
     ),
     "extension_notice": (*ALWAYS_REQUIRED, *TO_APPLICANT_REQUIRED, "extended_due_on"),
     "fee_notice": (*ALWAYS_REQUIRED, *TO_APPLICANT_REQUIRED, "fee_amount", "payment_due_on"),
-    # addressed to the third party, which has no need of the applicant's identity
+    # addressed to the third party or agency, which has no need of the applicant's identity
     "consultation_letter": (
+        *ALWAYS_REQUIRED,
+        "legal_ground",
+        "third_party_name",
+        "consultation_due_on",
+    ),
+    "agency_consultation_letter": (
         *ALWAYS_REQUIRED,
         "legal_ground",
         "third_party_name",

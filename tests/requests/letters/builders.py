@@ -7,6 +7,7 @@ from services.requests.letters import LetterContext, LetterKind, RefusalGround, 
 
 APPLICANT = "欧阳明月"
 THIRD_PARTY = "某某科技有限公司"
+CONSULTATIONS = frozenset({LetterKind.CONSULTATION_LETTER, LetterKind.AGENCY_CONSULTATION_LETTER})
 RECEIVED_ON = dt.date(2026, 11, 2)
 ISSUED_ON = dt.date(2026, 11, 23)
 
@@ -42,7 +43,7 @@ def letter_context(
         fields["due_on"] = dt.date(2026, 11, 30)
         fields["extended_due_on"] = dt.date(2026, 12, 28)
         fields["extension_reason"] = "所申请信息涉及多个部门，需要协调"
-    if kind is LetterKind.CONSULTATION_LETTER:
+    if kind in CONSULTATIONS:
         fields["third_party_name"] = THIRD_PARTY
         fields["consultation_due_on"] = dt.date(2026, 12, 14)
     if kind is LetterKind.FEE_NOTICE:

@@ -12,7 +12,7 @@ from services.requests.letters import (
     default_legal_ground,
 )
 from services.requests.replies import legal_basis
-from tests.requests.letters.builders import APPLICANT, THIRD_PARTY, letter_context
+from tests.requests.letters.builders import APPLICANT, CONSULTATIONS, THIRD_PARTY, letter_context
 
 
 @pytest.mark.parametrize("reply_type", list(ReplyType))
@@ -28,6 +28,7 @@ def test_a_reply_cites_the_basis_of_its_reply_type(reply_type: ReplyType) -> Non
         (LetterKind.CLARIFICATION_NOTICE, "第三十条"),
         (LetterKind.EXTENSION_NOTICE, "第三十三条第二款"),
         (LetterKind.CONSULTATION_LETTER, "第三十二条"),
+        (LetterKind.AGENCY_CONSULTATION_LETTER, "第三十四条"),
         (LetterKind.FEE_NOTICE, "第四十二条、国办函〔2020〕109号"),
     ],
 )
@@ -83,8 +84,9 @@ def test_missing_data_is_named_in_chinese() -> None:
     assert "延长后的答复期限（extended_due_on）" in refused.value.detail
 
 
-def test_the_consultation_letter_does_not_name_the_applicant() -> None:
-    text = compose_letter(letter_context(LetterKind.CONSULTATION_LETTER)).plain_text()
+@pytest.mark.parametrize("kind", sorted(CONSULTATIONS))
+def test_consultation_letters_do_not_name_the_applicant(kind: LetterKind) -> None:
+    text = compose_letter(letter_context(kind)).plain_text()
     assert APPLICANT not in text
     assert f"{THIRD_PARTY}：" in text
     assert "2026年12月14日前" in text

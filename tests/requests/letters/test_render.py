@@ -23,7 +23,13 @@ from services.requests.letters import (
 )
 from services.requests.letters.context import clean_text
 from services.requests.letters.pdf import MISSING_MARK, default_font_path
-from tests.requests.letters.builders import APPLICANT, THIRD_PARTY, every_letter, letter_context
+from tests.requests.letters.builders import (
+    APPLICANT,
+    CONSULTATIONS,
+    THIRD_PARTY,
+    every_letter,
+    letter_context,
+)
 
 WHITESPACE = re.compile(r"\s+")
 
@@ -41,7 +47,7 @@ def docx_text(content: bytes) -> str:
 
 def expected_phrases(kind: LetterKind, reply_type: ReplyType | None) -> list[str]:
     ground = default_legal_ground(kind, reply_type, letter_context(kind, reply_type).refusal_ground)
-    addressee = THIRD_PARTY if kind is LetterKind.CONSULTATION_LETTER else APPLICANT
+    addressee = THIRD_PARTY if kind in CONSULTATIONS else APPLICANT
     return [addressee, "2026年11月2日", "2026年11月23日", ground, "GK-2026-000123"]
 
 
@@ -68,7 +74,7 @@ def test_every_letter_opens_as_pdf_with_applicant_dates_and_ground(
     text = pdf_text(rendered.content)
     for phrase in expected_phrases(kind, reply_type):
         assert WHITESPACE.sub("", phrase) in text
-    if kind is LetterKind.CONSULTATION_LETTER:
+    if kind in CONSULTATIONS:
         assert APPLICANT not in text
 
 
