@@ -62,7 +62,7 @@ def render_pdf(letter: Letter, *, font_path: Path | None = None) -> bytes:
         text, _missing = replace_missing(block.text, font)
         if block.style is BlockStyle.BODY:
             # two full-width spaces: the first-line indent of a Chinese paragraph
-            text = "\u3000\u3000" + text.replace("\n", "\n\u3000\u3000")
+            text = "\u3000\u3000" + text
         blocks.append((block.style, text))
     characters = {" ", MISSING_MARK}.union(*(text for _style, text in blocks))
     with tempfile.TemporaryDirectory(prefix="gongkai-letter-") as scratch:

@@ -131,3 +131,11 @@ def test_any_text_is_refused_with_a_reason_or_renders_in_both_formats(
     letter = compose_letter(letter_context(applicant_name=name, request_description=description))
     assert render_docx(letter).startswith(b"PK")
     assert render_pdf(letter).startswith(b"%PDF-")
+
+
+def test_each_line_of_a_value_is_its_own_indented_paragraph() -> None:
+    context = letter_context(LetterKind.FEE_NOTICE, fee_explanation=["第一步。", "第二步。"])
+    document = Document(io.BytesIO(render_docx(compose_letter(context))))
+    paragraphs = {paragraph.text: paragraph for paragraph in document.paragraphs}
+    assert "计算过程：第一步。" in paragraphs
+    assert paragraphs["第二步。"].paragraph_format.first_line_indent is not None
