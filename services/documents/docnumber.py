@@ -84,6 +84,10 @@ class DocNumber:
     year: int | None  # None for 令 numbers without a year
     sequence: int
 
+    @property
+    def is_order(self) -> bool:
+        return self.kind is NumberKind.ORDER
+
     def normalised(self) -> str:
         """The canonical form, e.g. `交政办发〔2020〕78号`, `政府令第3号`, `第12号令`."""
         if self.kind is NumberKind.ORDER:

@@ -51,8 +51,8 @@ class RequestsSettings(ServiceSettings):
     @field_validator("requests_pii_key")
     @classmethod
     def _thirty_two_bytes(cls, value: SecretStr | None) -> SecretStr | None:
-        if value is None:
-            return None
+        if value is None or not value.get_secret_value():
+            return None  # empty (as compose and k8s pass an unset value): derive the key
         try:
             raw = base64.b64decode(value.get_secret_value(), validate=True)
         except (binascii.Error, ValueError):

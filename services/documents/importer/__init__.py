@@ -2,6 +2,7 @@
 
 from services.documents.importer.parser import (
     decode_legacy_bytes,
+    parse_legacy_file,
     parse_legacy_text,
     read_document,
 )
@@ -14,6 +15,7 @@ __all__ = [
     "ImportField",
     "ImportResult",
     "decode_legacy_bytes",
+    "parse_legacy_file",
     "parse_legacy_text",
     "read_document",
 ]

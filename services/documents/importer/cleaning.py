@@ -165,7 +165,8 @@ def _continues(previous: str, line: str) -> bool:
     """Whether `line` continues `previous` (a paragraph or a title broken by the page)."""
     if not previous or not line or previous.endswith(tuple(_TERMINAL)):
         return False
-    if previous.startswith("关于"):  # a title broken over lines, up to its 文种
+    if previous.startswith("关于") and not _PROSE_PUNCT.search(previous + line):
+        # a title broken over lines, up to its 文种 (titles have no commas or full stops)
         return not ends_with_genre(previous) and len(previous) + len(line) <= 120
     if _OPENER.match(line):
         return False

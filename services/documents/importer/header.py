@@ -29,6 +29,7 @@ FROM_TEXT = "正文"
 FROM_METADATA = "网页元数据"
 
 _SIGNER = re.compile(r"\s*签发人[:：].*$")
+_ORDER_NUMBER = re.compile(r"^第\s*\d{1,6}\s*号$")
 _NAME_SPLIT = re.compile(r"[ 、，,;；]+")
 
 
@@ -58,17 +59,26 @@ def read_doc_number(
     `raw` are the lines as printed, kept as the number's original text. The second value is
     a metadata 发文字号 that could not be read, for the report.
     """
+    previous, printed_previous = "", ""
     for line, printed_line in zip(_header(lines), raw, strict=False):
-        parsed = docnumber.parse(_SIGNER.sub("", line)) if line else None
+        if not line:
+            continue
+        parsed = docnumber.parse(_SIGNER.sub("", line))
+        printed = printed_line
+        if parsed is None and previous.endswith("令") and _ORDER_NUMBER.match(line):
+            # 规章: `某市人民政府令` on one line, `第 5 号` on the next
+            parsed = docnumber.parse(previous + line)
+            printed = f"{printed_previous}{printed_line}"
+        previous, printed_previous = line, printed_line
         if parsed is not None:
-            original = _SIGNER.sub("", printed_line).strip() or parsed.original
+            original = _SIGNER.sub("", printed).strip() or parsed.original
             return Found(replace(parsed, original=original), FROM_TEXT), None
-    printed = metadata.get("发文字号") or metadata.get("文号")
-    if printed:
-        parsed = docnumber.parse(printed)
+    in_table = metadata.get("发文字号") or metadata.get("文号")
+    if in_table:
+        parsed = docnumber.parse(in_table)
         if parsed is not None:
             return Found(parsed, FROM_METADATA), None
-        return None, printed
+        return None, in_table
     return None, None
 
 
@@ -124,6 +134,18 @@ def _agencies_above(lines: list[str], index: int) -> list[str]:
     return names
 
 
+def _plain_title(line: str) -> bool:
+    """A title without 关于 (`某市政府信息公开办法`): short, ends with its 文种, no prose."""
+    if not line or len(line) > 60 or not ends_with_genre(line) or _PROSE.search(line):
+        return False
+    # `某市人民政府令`, `某县人民政府文件` are the 版头, not the title
+    stem = line.removesuffix("令").removesuffix("文件")
+    return not is_agency_name(stem) and not docnumber.parse(line)
+
+
+_PROSE = re.compile(r"[，。；：,;:]")
+
+
 @dataclass(frozen=True)
 class Heading:
     title: str
@@ -145,6 +167,9 @@ def read_heading(lines: list[str], metadata: dict[str, str]) -> Heading | None:
         agencies = inline or _agencies_above(header, index)
         title = subject if inline else " ".join(agencies) + subject
         return Heading(title, agencies, FROM_TEXT)
+    for line in header:
+        if _plain_title(line):
+            return Heading(line, [], FROM_TEXT)
     printed = tidy_line(metadata.get("标题") or metadata.get("名称") or "")
     if printed:
         start = _title_start(printed)

@@ -1,6 +1,7 @@
 """`parse_legacy_text`: one legacy document's text in, what was found (and what not) out."""
 
 import logging
+from pathlib import Path
 
 from services.documents import docnumber
 from services.documents.importer import header
@@ -9,6 +10,8 @@ from services.documents.importer.dates import find_date
 from services.documents.importer.result import FieldReport, ImportField, ImportResult
 
 logger = logging.getLogger("gongkai.documents.importer")
+
+MAX_FILE_BYTES = 5 * 1024 * 1024  # a legacy document's text is far smaller
 
 _NOT_FOUND = {
     ImportField.DOC_NUMBER: "未找到发文字号，请对照原件补录（规章请填写令号，如“第12号令”）。",
@@ -141,3 +144,21 @@ def decode_legacy_bytes(data: bytes) -> str:
         except UnicodeDecodeError:
             continue
     return data.decode("utf-8", errors="replace")
+
+
+def parse_legacy_file(path: Path, *, max_bytes: int = MAX_FILE_BYTES) -> ImportResult:
+    """Read and parse one legacy file (`gongkai import PATH…`); never raises."""
+    problem: str | None = None
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            problem = (
+                f"文件过大（{size} 字节，上限 {max_bytes} 字节），不像是一份公文的文本，未导入。"
+            )
+        else:
+            return parse_legacy_text(decode_legacy_bytes(path.read_bytes()), path.name)
+    except OSError as exc:
+        problem = f"无法读取文件：{exc.strerror or exc}。"
+    return ImportResult(
+        filename=path.name, fields=[_missing(field, problem) for field in ImportField]
+    )

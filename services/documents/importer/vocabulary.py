@@ -56,9 +56,9 @@ def is_agency_name(text: str) -> bool:
 
 
 class DisclosureMark(StrEnum):
-    """公开属性 as printed under the signature; values match the registry's attribute."""
+    """公开属性 as printed under the signature; values are those of records.models.Disclosure."""
 
-    PROACTIVE = "proactive"  # 主动公开 — （此件公开发布）
+    PUBLIC = "public"  # 主动公开 — （此件公开发布）
     ON_REQUEST = "on_request"  # 依申请公开 — （此件依申请公开）
     WITHHELD = "withheld"  # 不予公开 — （此件不予公开） / （此件不公开）
 
@@ -68,7 +68,7 @@ class DisclosureMark(StrEnum):
 
 
 _DISCLOSURE_LABELS = {
-    DisclosureMark.PROACTIVE: "主动公开",
+    DisclosureMark.PUBLIC: "主动公开",
     DisclosureMark.ON_REQUEST: "依申请公开",
     DisclosureMark.WITHHELD: "不予公开",
 }
@@ -80,8 +80,8 @@ _MARK = re.compile(
 )
 # The value of a `公开属性` / `公开方式` metadata field.
 _ATTRIBUTE = {
-    "主动公开": DisclosureMark.PROACTIVE,
-    "公开发布": DisclosureMark.PROACTIVE,
+    "主动公开": DisclosureMark.PUBLIC,
+    "公开发布": DisclosureMark.PUBLIC,
     "依申请公开": DisclosureMark.ON_REQUEST,
     "不予公开": DisclosureMark.WITHHELD,
     "不公开": DisclosureMark.WITHHELD,
@@ -95,7 +95,7 @@ def disclosure_mark(line: str) -> DisclosureMark | None:
         return None
     words = re.sub(r"\s+", "", match.group(1))
     if words in ("公开发布", "主动公开"):
-        return DisclosureMark.PROACTIVE
+        return DisclosureMark.PUBLIC
     if words == "依申请公开":
         return DisclosureMark.ON_REQUEST
     return DisclosureMark.WITHHELD

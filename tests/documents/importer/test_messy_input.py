@@ -2,6 +2,7 @@
 
 import datetime as dt
 import random
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -11,6 +12,7 @@ from services.documents.importer import (
     DisclosureMark,
     ImportField,
     decode_legacy_bytes,
+    parse_legacy_file,
     parse_legacy_text,
     read_document,
 )
@@ -78,7 +80,8 @@ def test_joint_issuance_and_signer() -> None:
 def test_a_regulation_numbered_as_an_order() -> None:
     text = "某市人民政府令\n第 12 号\n\n第12号令\n某市人民政府\n关于公布某某办法的决定\n"
     result = parse_legacy_text(text, "order.txt")
-    assert result.doc_number == "第12号令"
+    # `某市人民政府令` / `第 12 号` on two lines read as one number, before `第12号令`
+    assert result.doc_number == "某市人民政府令第12号"
     assert result.title == "某市人民政府关于公布某某办法的决定"
 
 
@@ -101,7 +104,7 @@ def test_metadata_only_page_fills_in_from_the_table() -> None:
     assert result.title == "国务院办公厅关于同意建立某某部际联席会议制度的函"
     assert result.written_on == dt.date(2020, 12, 1)
     assert result.published_on == dt.date(2020, 12, 5)
-    assert result.disclosure is DisclosureMark.PROACTIVE
+    assert result.disclosure is DisclosureMark.PUBLIC
     assert result.index_number == "000014349/2018-00222"
     assert result.keywords == ["联席会议", "制度"]
     sources = {report.field: report.source for report in result.fields}
@@ -121,9 +124,9 @@ def test_unreadable_metadata_number_is_reported() -> None:
 @pytest.mark.parametrize(
     ("line", "mark"),
     [
-        ("（此件公开发布）", DisclosureMark.PROACTIVE),
-        ("(此件公开发布)", DisclosureMark.PROACTIVE),
-        ("（ 此件主动公开 ）", DisclosureMark.PROACTIVE),
+        ("（此件公开发布）", DisclosureMark.PUBLIC),
+        ("(此件公开发布)", DisclosureMark.PUBLIC),
+        ("（ 此件主动公开 ）", DisclosureMark.PUBLIC),
         ("（此件依申请公开）", DisclosureMark.ON_REQUEST),
         ("【此件不予公开】", DisclosureMark.WITHHELD),
         ("(此件不公开)", DisclosureMark.WITHHELD),
@@ -241,3 +244,49 @@ def test_mangled_samples_are_read_without_error(rng: random.Random, which: int) 
     cut = rng.randrange(len(lines))
     mangled = "\n".join(lines[:cut]) + "\r" + "\n".join(line[::-1] for line in lines[cut:])
     read_document(mangled[: rng.randrange(1, len(mangled) + 1)], "mangled.txt")
+
+
+def test_a_regulation_with_its_order_number_on_two_lines() -> None:
+    text = (
+        "某市人民政府令\n第 5 号\n\n某市政府信息公开办法\n\n"
+        "第一条\u3000为了保障公民依法获取政府信息，制定本办法。\n"
+        "第二条\u3000本办法自2021年3月1日起施行。\n"
+        "市长 张三\n2021年1月20日\n"
+    )
+    result = parse_legacy_text(text, "rule.txt")
+    assert result.doc_number == "某市人民政府令第5号"
+    assert result.doc_number_original == "某市人民政府令第 5 号"
+    assert result.title == "某市政府信息公开办法"
+    assert result.written_on == dt.date(2021, 1, 20)
+    # a full-width space (as regulations print it) stays; single spaces by Chinese text go
+    assert "第一条 为了保障公民依法获取政府信息，制定本办法。" in result.body.split("\n")
+
+
+def test_a_heading_starting_with_guanyu_is_not_joined_to_the_next_paragraph() -> None:
+    text = "关于某事的通知\n各单位：\n关于经费保障\n各单位要加强资金管理。\n"
+    result = parse_legacy_text(text, "heading.txt")
+    assert result.body.split("\n") == [
+        "关于某事的通知",
+        "各单位：",
+        "关于经费保障",
+        "各单位要加强资金管理。",
+    ]
+
+
+def test_parse_legacy_file(tmp_path: Path) -> None:
+    gbk = tmp_path / "旧文件.txt"
+    gbk.write_bytes("某政发〔2021〕7号\n某县人民政府\n关于某事的通知\n".encode("gbk"))
+    result = parse_legacy_file(gbk)
+    assert result.filename == "旧文件.txt"
+    assert result.doc_number == "某政发〔2021〕7号"
+    assert result.title == "某县人民政府关于某事的通知"
+
+    big = tmp_path / "big.txt"
+    big.write_bytes(b"x" * 2000)
+    result = parse_legacy_file(big, max_bytes=1000)
+    assert result.missing == list(ImportField)
+    assert "文件过大" in result.fields[0].message
+
+    result = parse_legacy_file(tmp_path / "absent.txt")
+    assert result.missing == list(ImportField)
+    assert "无法读取文件" in result.fields[0].message

@@ -15,7 +15,7 @@ EXPECTED = {
         "博山区人民政府办公室关于印发博山区2020年政务公开工作要点的通知",
         "博山区人民政府办公室",
         dt.date(2020, 9, 3),
-        DisclosureMark.PROACTIVE,
+        DisclosureMark.PUBLIC,
     ),
     "jiaocheng-zhengbanfa-2020-78.txt": (
         "交政办发〔2020〕78号",
@@ -24,7 +24,7 @@ EXPECTED = {
         "进一步做好政务公开工作实施方案的通知",
         "交城县人民政府办公室",
         dt.date(2020, 12, 8),
-        DisclosureMark.PROACTIVE,
+        DisclosureMark.PUBLIC,
     ),
     "shijiazhuang-zhengbanhan-2020-28.txt": (
         "石政办函〔2020〕28号",
@@ -32,7 +32,7 @@ EXPECTED = {
         "石家庄市人民政府办公室关于印发石家庄市2020年政务公开工作要点的通知",
         "石家庄市人民政府办公室",
         dt.date(2020, 8, 6),
-        DisclosureMark.PROACTIVE,
+        DisclosureMark.PUBLIC,
     ),
     "zhangye-zhengbanhan-2020-100.txt": (
         "张政办函〔2020〕100号",
