@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from services.documents.attachments.models import Attachment
 from services.documents.lifecycle.models import Validity, ValidityInterval
 from services.documents.records.models import Document, DocumentAgency, DocumentCatalogItem
 from services.documents.search.models import IndexedDocument
@@ -60,6 +61,14 @@ async def load_documents(
         select(DocumentCatalogItem).where(col(DocumentCatalogItem.document_id).in_(ids))
     ):
         items.setdefault(item.document_id, []).append(item.item_id)
+    attachments: dict[uuid.UUID, list[str]] = {}
+    for attachment in await session.exec(
+        select(Attachment)
+        .where(col(Attachment.document_id).in_(ids))
+        .order_by(col(Attachment.created_at))
+    ):
+        if attachment.text:
+            attachments.setdefault(attachment.document_id, []).append(attachment.text)
     intervals: dict[uuid.UUID, list[ValidityInterval]] = {}
     for interval in await session.exec(
         select(ValidityInterval).where(col(ValidityInterval.document_id).in_(ids))
@@ -78,6 +87,7 @@ async def load_documents(
             doc_number=doc.doc_number,
             keywords=tuple(doc.keywords or ()),
             body=doc.body_text or "",
+            attachment_text="\n\n".join(attachments.get(doc.id, ())),
             agency_ids=tuple(a.agency_id for a in issuers) or (doc.agency_id,),
             agency_names=tuple(a.name for a in issuers) or (doc.agency_name,),
             year=doc.doc_number_year or doc.written_on.year,

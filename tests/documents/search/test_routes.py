@@ -16,6 +16,7 @@ from services.documents.search.models import Scope, SearchQuery
 from services.documents.search.port import SearchIndex
 from services.documents.settings import DocumentsSettings
 from tests.conftest import ServiceSettingsFactory
+from tests.documents.attachments.files import docx_bytes
 from tests.support.apps import client_for
 from tests.support.documents import DOCS, PROBLEM, World, register_agencies
 from tests.support.tokens import TokenMinter
@@ -223,3 +224,21 @@ async def test_rebuild_from_the_database(stopped: SearchWorld) -> None:
     everything = stopped.index.search(SearchQuery(scope=Scope(everything=True), limit=100))
     assert everything.total == 3
     assert {h.version for h in everything.hits} == {(await indexer.status()).head}
+
+
+async def test_attachment_text_is_searchable_and_flagged(sw: SearchWorld) -> None:
+    world = sw.world
+    zhangye, _, _ = await _three_documents(world)
+    uploaded = await world.docs.post(
+        f"{DOCS}/{zhangye['id']}/attachments",
+        files={"file": ("考核细则.docx", docx_bytes(["附件：临泽县政务公开考核评分细则"]))},
+        headers=world.staff(),
+    )
+    assert uploaded.status_code == 201, uploaded.text
+    await sw.indexed()
+    found = (await world.docs.get(SEARCH, params={"q": "考核评分细则"})).json()
+    assert [h["id"] for h in found["hits"]] == [zhangye["id"]]
+    assert found["hits"][0]["matched_in_attachment"] is True
+    assert "<em>考核评分细则</em>" in found["hits"][0]["snippet"]
+    in_body = (await world.docs.get(SEARCH, params={"q": "推进方案"})).json()
+    assert in_body["hits"][0]["matched_in_attachment"] is False
