@@ -17,6 +17,7 @@ from services.documents.search.tantivy_index import SearchWriterBusy
 
 logger = logging.getLogger("gongkai.search")
 ALIAS_PAGES = 50
+ALIAS_REFRESH_SECONDS = 300.0
 
 
 async def agency_aliases(app: FastAPI) -> AgencyAliases:
@@ -86,10 +87,24 @@ async def search_lifespan(app: FastAPI) -> AsyncIterator[None]:
         return details
 
     app.state.readiness_checks["search"] = readiness
+
+    async def refresh_aliases() -> None:
+        """Agencies registered later get their aliases too (every few minutes)."""
+        while True:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), timeout=ALIAS_REFRESH_SECONDS)
+            if stop.is_set():
+                return
+            fresh = await agency_aliases(app)
+            if fresh.groups:
+                await to_thread.run_sync(index.set_aliases, fresh)
+
+    refresher = asyncio.create_task(refresh_aliases(), name="search-aliases")
     try:
         yield
     finally:
         stop.set()
+        await refresher
         if task is not None:
             await task
         await to_thread.run_sync(index.close)

@@ -225,6 +225,13 @@ class MeilisearchSearchIndex:
     def count(self) -> int:
         return int(self._index.get_stats().number_of_documents)
 
+    def set_aliases(self, aliases: AgencyAliases) -> None:
+        if aliases != self._aliases:
+            self._aliases = aliases
+            self._wait(
+                self._index.update_settings({"synonyms": index_settings(aliases)["synonyms"]})
+            )
+
     def position(self) -> int:
         try:
             row = self._state.get_document("outbox")

@@ -4,6 +4,7 @@ import uuid
 from collections.abc import Sequence
 from typing import Protocol, runtime_checkable
 
+from services.documents.search.analysis import AgencyAliases
 from services.documents.search.models import (
     IndexedDocument,
     Scope,
@@ -49,6 +50,10 @@ class SearchIndex(Protocol):
 
     def set_position(self, sequence: int) -> None:
         """Record that every outbox entry up to ``sequence`` is applied (never goes back)."""
+        ...
+
+    def set_aliases(self, aliases: AgencyAliases) -> None:
+        """Replace the agency alias groups used to expand queries (catalog changes)."""
         ...
 
     def clear(self) -> None:

@@ -346,6 +346,9 @@ class TantivySearchIndex:
             self._reload(force=True)
             return True
 
+    def set_aliases(self, aliases: AgencyAliases) -> None:
+        self._aliases = aliases  # used at query time only: nothing to re-index
+
     def position(self) -> int:
         try:
             return int((self._path / _POSITION_FILE).read_text().strip() or 0)

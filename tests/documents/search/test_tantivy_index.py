@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from services.documents.search.analysis import Analyzer
+from services.documents.search.analysis import AgencyAliases, Analyzer
 from services.documents.search.config import SearchSettings, open_search_index
 from services.documents.search.models import IndexedDocument, SearchQuery
 from services.documents.search.tantivy_index import (
@@ -103,3 +103,13 @@ def test_settings_refuse_meilisearch_without_url(tmp_path: Path) -> None:
     settings = SearchSettings(data_dir=tmp_path, search_backend="meilisearch")
     with pytest.raises(ValueError, match="GONGKAI_MEILISEARCH_URL"):
         open_search_index(settings, settings.data_dir)
+
+
+def test_aliases_can_be_replaced_at_run_time(tmp_path: Path, analyzer: Analyzer) -> None:
+    index = TantivySearchIndex(tmp_path / "ix", analyzer=analyzer, writable=True)
+    doc = _doc("临泽县人民政府办公室关于政务公开的通知")
+    index.upsert([doc])
+    assert index.search(SearchQuery(q="临泽县府办")).total == 0
+    index.set_aliases(AgencyAliases.of([["临泽县府办", "临泽县人民政府办公室"]]))
+    assert [h.id for h in index.search(SearchQuery(q="临泽县府办")).hits] == [doc.id]
+    index.close()
