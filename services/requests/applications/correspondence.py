@@ -35,25 +35,25 @@ STAFF_ONLY = frozenset({letters.LetterKind.CONSULTATION_LETTER})
 REPLY_LETTERS = {
     ReplyType.ALREADY_PUBLIC: letters.ReplyType.ALREADY_PUBLIC,
     ReplyType.GRANTED: letters.ReplyType.GRANTED,
-    ReplyType.PARTLY: letters.ReplyType.PARTLY_GRANTED,
+    ReplyType.PARTLY: letters.ReplyType.PARTLY,
     ReplyType.REFUSED: letters.ReplyType.REFUSED,
     ReplyType.NOT_HELD: letters.ReplyType.NOT_HELD,
     ReplyType.NOT_OURS: letters.ReplyType.NOT_OURS,
     ReplyType.NEEDS_CREATION: letters.ReplyType.NEEDS_CREATION,
     ReplyType.REPEAT: letters.ReplyType.REPEAT,
-    ReplyType.PETITION: letters.ReplyType.COMPLAINT,
+    ReplyType.PETITION: letters.ReplyType.PETITION,
     ReplyType.PUBLICATION: letters.ReplyType.PUBLICATION,
     ReplyType.EXCESSIVE: letters.ReplyType.EXCESSIVE,
-    ReplyType.SPECIAL_STATUTORY: letters.ReplyType.SPECIAL_ACCESS,
+    ReplyType.SPECIAL_STATUTORY: letters.ReplyType.SPECIAL_STATUTORY,
 }
 GROUND_LETTERS = {
     RefusalGround.STATE_SECRET: letters.RefusalGround.STATE_SECRET,
-    RefusalGround.LAW_PROHIBITS: letters.RefusalGround.PROHIBITED_BY_LAW,
+    RefusalGround.LAW_PROHIBITS: letters.RefusalGround.LAW_PROHIBITS,
     RefusalGround.SECURITY_STABILITY: letters.RefusalGround.SECURITY_STABILITY,
-    RefusalGround.THIRD_PARTY: letters.RefusalGround.THIRD_PARTY_RIGHTS,
+    RefusalGround.THIRD_PARTY: letters.RefusalGround.THIRD_PARTY,
     RefusalGround.INTERNAL_AFFAIRS: letters.RefusalGround.INTERNAL_AFFAIRS,
     RefusalGround.PROCESS_INFORMATION: letters.RefusalGround.PROCESS_INFORMATION,
-    RefusalGround.ENFORCEMENT_FILES: letters.RefusalGround.ENFORCEMENT_FILE,
+    RefusalGround.ENFORCEMENT_FILES: letters.RefusalGround.ENFORCEMENT_FILES,
     RefusalGround.ADMINISTRATIVE_QUERY: letters.RefusalGround.ADMINISTRATIVE_QUERY,
 }
 

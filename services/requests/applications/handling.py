@@ -286,7 +286,7 @@ async def _fee(step: _Step, body: s.NotifyFee) -> None:
     assessment = assess_fee(
         FeeInput(
             basis=body.basis,
-            month=received,
+            received_on=received,
             prior_items_this_month=prior,
             items=body.items,
             pages=body.pages,
