@@ -120,6 +120,7 @@ TRANSITIONS: dict[Action, tuple[frozenset[RequestState], RequestState | None]] =
     # Back to 受理 when no other consultation is open (decided by the service).
     Action.END_CONSULTATION: (frozenset({S.CONSULTATION}), S.ACCEPTED),
     Action.NOTIFY_FEE: (frozenset({S.ACCEPTED, S.PROPOSED, S.DECIDED}), S.FEE_PENDING),
+    # Back to the step the fee notice interrupted (decided by the service).
     Action.RECORD_PAYMENT: (frozenset({S.FEE_PENDING}), S.ACCEPTED),
     Action.EXTEND: (HANDLING | {S.FEE_PENDING}, None),
     Action.ASK_REASONS: (frozenset({S.ACCEPTED, S.REGISTERED}), None),

@@ -27,35 +27,14 @@ LETTER_OF = {
     Action.EXTEND: letters.LetterKind.EXTENSION_NOTICE,
     Action.START_CONSULTATION: letters.LetterKind.CONSULTATION_LETTER,
     Action.NOTIFY_FEE: letters.LetterKind.FEE_NOTICE,
+    # The reply, or the letter telling the applicant that handling has ended.
     Action.DELIVER: letters.LetterKind.REPLY,
+    Action.ABANDON: letters.LetterKind.REPLY,
+    Action.WITHDRAW: letters.LetterKind.REPLY,
 }
-STAFF_ONLY = frozenset({letters.LetterKind.CONSULTATION_LETTER})
-
-# Our reply types → the letter templates; those without a template get no letter (yet).
-REPLY_LETTERS = {
-    ReplyType.ALREADY_PUBLIC: letters.ReplyType.ALREADY_PUBLIC,
-    ReplyType.GRANTED: letters.ReplyType.GRANTED,
-    ReplyType.PARTLY: letters.ReplyType.PARTLY,
-    ReplyType.REFUSED: letters.ReplyType.REFUSED,
-    ReplyType.NOT_HELD: letters.ReplyType.NOT_HELD,
-    ReplyType.NOT_OURS: letters.ReplyType.NOT_OURS,
-    ReplyType.NEEDS_CREATION: letters.ReplyType.NEEDS_CREATION,
-    ReplyType.REPEAT: letters.ReplyType.REPEAT,
-    ReplyType.PETITION: letters.ReplyType.PETITION,
-    ReplyType.PUBLICATION: letters.ReplyType.PUBLICATION,
-    ReplyType.EXCESSIVE: letters.ReplyType.EXCESSIVE,
-    ReplyType.SPECIAL_STATUTORY: letters.ReplyType.SPECIAL_STATUTORY,
-}
-GROUND_LETTERS = {
-    RefusalGround.STATE_SECRET: letters.RefusalGround.STATE_SECRET,
-    RefusalGround.LAW_PROHIBITS: letters.RefusalGround.LAW_PROHIBITS,
-    RefusalGround.SECURITY_STABILITY: letters.RefusalGround.SECURITY_STABILITY,
-    RefusalGround.THIRD_PARTY: letters.RefusalGround.THIRD_PARTY,
-    RefusalGround.INTERNAL_AFFAIRS: letters.RefusalGround.INTERNAL_AFFAIRS,
-    RefusalGround.PROCESS_INFORMATION: letters.RefusalGround.PROCESS_INFORMATION,
-    RefusalGround.ENFORCEMENT_FILES: letters.RefusalGround.ENFORCEMENT_FILES,
-    RefusalGround.ADMINISTRATIVE_QUERY: letters.RefusalGround.ADMINISTRATIVE_QUERY,
-}
+STAFF_ONLY = frozenset(
+    {letters.LetterKind.CONSULTATION_LETTER, letters.LetterKind.AGENCY_CONSULTATION_LETTER}
+)
 
 
 class LetterInfo(BaseModel):
@@ -76,11 +55,13 @@ def _sources(request: InfoRequest, events: Sequence[RequestEvent], *, staff: boo
     found = []
     for event in events:
         kind = LETTER_OF.get(Action(event.action))
+        if kind is letters.LetterKind.CONSULTATION_LETTER and event.data.get("kind") == (
+            "joint_agency"
+        ):
+            kind = letters.LetterKind.AGENCY_CONSULTATION_LETTER
         if kind is None or (kind in STAFF_ONLY and not staff):
             continue
-        if kind is letters.LetterKind.REPLY and (
-            request.reply_type is None or ReplyType(request.reply_type) not in REPLY_LETTERS
-        ):
+        if kind is letters.LetterKind.REPLY and request.reply_type is None:
             continue
         found.append(_Source(event, kind))
     return found
@@ -166,7 +147,7 @@ def _context(
         fields["extended_due_on"] = _due_after(request, events, event.sequence, calendar, ctx)
         fields["extension_reason"] = event.reason
         fields["reason"] = None
-    elif kind is letters.LetterKind.CONSULTATION_LETTER:
+    elif kind in STAFF_ONLY:
         fields["third_party_name"] = str(data.get("party"))
         fields["consultation_due_on"] = dt.date.fromisoformat(str(data["answer_by"]))
     elif kind is letters.LetterKind.FEE_NOTICE:
@@ -175,11 +156,10 @@ def _context(
         fields["payment_due_on"] = dt.date.fromisoformat(str(data["pay_by"]))
         fields["payment_method"] = data.get("payment_method")
     else:
-        reply = ReplyType(str(request.reply_type))
-        fields["reply_type"] = REPLY_LETTERS[reply]
+        fields["reply_type"] = ReplyType(str(request.reply_type))
         if request.refusal_ground:
-            fields["refusal_ground"] = GROUND_LETTERS[RefusalGround(request.refusal_ground)]
-        fields["reason"] = request.reply_text
+            fields["refusal_ground"] = RefusalGround(request.refusal_ground)
+        fields["reason"] = request.reply_text or event.reason
         files = "；".join(str(f.get("title")) for f in request.disclosed_files)
         fields["how_to_obtain"] = f"随本答复书提供：{files}" if files else None
         fields["responsible_agency_name"] = request.responsible_agency_name

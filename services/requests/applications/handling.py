@@ -314,6 +314,9 @@ async def _fee(step: _Step, body: s.NotifyFee) -> None:
 
 async def _paid(step: _Step, body: s.RecordPayment) -> None:
     notice = step.last(Action.NOTIFY_FEE)
+    if notice is not None and notice.from_state:
+        # Handling resumes at the step the fee notice interrupted.
+        step.target = RequestState(notice.from_state)
     step.data = {"amount": notice.data.get("amount") if notice else None}
 
 

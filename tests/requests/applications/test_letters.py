@@ -109,3 +109,29 @@ async def test_letters_follow_the_events(
     assert wrong.status_code == 404
     stranger = await client.get(f"{BASE}/{flow.id}/letters", headers=officer(tokens, agencies.b))
     assert stranger.status_code == 404
+
+
+async def test_ending_letters_and_the_agency_consultation_letter(
+    client: httpx.AsyncClient, tokens: TokenMinter, agencies: Agencies
+) -> None:
+    headers = officer(tokens, agencies.a)
+    flow = await Flow.start(client, headers, paper_body(agencies.a, D(2025, 3, 3)))
+    await flow.act("accept", D(2025, 3, 4))
+    await flow.act("start_consultation", D(2025, 3, 5), kind="joint_agency", party="张掖市财政局")
+    await flow.act("withdraw", D(2025, 3, 6), reason="申请人书面撤回")
+    staff = (await client.get(f"{BASE}/{flow.id}/letters", headers=headers)).json()
+    assert [item["kind"] for item in staff] == ["agency_consultation_letter", "reply"]
+    agency_letter = await client.get(
+        f"{BASE}/{flow.id}/letters/{staff[0]['sequence']}",
+        params={"format": "docx"},
+        headers=headers,
+    )
+    text = docx_text(agency_letter.content)
+    assert "张掖市财政局" in text
+    assert "第三十四条" in text
+    assert APPLICANT_NAME not in text  # the other agency is not told who asked
+    params = {"number": flow.number, "code": flow.code, "format": "docx"}
+    mine = (await client.get(f"{BASE}/track/letters", params=params)).json()
+    assert [item["kind"] for item in mine] == ["reply"]
+    ending = await client.get(f"{BASE}/track/letters/{mine[0]['sequence']}", params=params)
+    assert "您已撤回上述申请" in docx_text(ending.content)
