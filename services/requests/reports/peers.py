@@ -46,7 +46,7 @@ async def agency(peers: Peers, agency_id: uuid.UUID) -> Agency:
     )
 
 
-def _parse_counts(body: Any) -> dict[str, dict[str, int]]:
+def parse_counts(body: Any) -> dict[str, dict[str, int]]:
     rows: Any = body.get("rows", body) if isinstance(body, dict) else body
     if isinstance(rows, list):
         rows = {str(r.get("report_row") or r.get("row")): r for r in rows if isinstance(r, dict)}
@@ -85,7 +85,7 @@ async def document_counts(
         return None, [
             f"文件服务返回错误（HTTP {response.status}），{what}显示为“未取得”，请稍后重新生成。"
         ]
-    counts = _parse_counts(response.body)
+    counts = parse_counts(response.body)
     if not counts:
         return None, [f"文件服务的统计无法识别，{what}显示为“未取得”。"]
     return counts, []

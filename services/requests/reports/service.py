@@ -15,7 +15,7 @@ from services.common.auth import Principal
 from services.common.db import utcnow
 from services.common.errors import Conflict, Forbidden, NotFound, Unprocessable
 from services.requests.replies import report_format
-from services.requests.reports import assemble, compute, peers, repository, table2
+from services.requests.reports import assemble, checks, compute, peers, repository, table2
 from services.requests.reports.models import (
     REVIEW_KIND_LABELS,
     REVIEW_RESULT_LABELS,
@@ -83,7 +83,19 @@ async def compute_content(
     reviews = await repository.review_facts(session, [agency.id], period.start, period.end)
     problems: list[str] = []
     blocks = None
+    grid = compute.table3(facts, period)
+    extra = []
     if period.kind is PeriodKind.YEAR:
+        published = [
+            r
+            for r in await repository.versions(session, agency.id, period.year - 1)
+            if r.status == ReportStatus.PUBLISHED and r.content is not None
+        ]
+        if published:
+            previous = ReportContent.model_validate(published[0].content)
+            extra.append(
+                checks.carry_over_check(grid, assemble.grid3(previous.table3), previous.title)
+            )
         counts, problems = await peers.document_counts(context, agency.id, period.year, token)
         fmt = report_format(period.year)
         blocks = assemble.table2_blocks(fmt, table2.cells(fmt, counts, figures))
@@ -99,9 +111,10 @@ async def compute_content(
         period=period,
         narrative=narrative,
         table2=blocks,
-        table3=compute.table3(facts, period),
+        table3=grid,
         table4=compute.table4(reviews, period),
         problems=problems,
+        extra_checks=extra,
     )
 
 

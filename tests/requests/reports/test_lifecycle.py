@@ -138,6 +138,18 @@ async def test_2019_format_freeze_corrections_and_access(
     cells_equal(latest["content"]["table3"], corrected)
     first = (await client.get(f"{REPORTS}/annual", params={**query, "version": 1})).json()
     cells_equal(first["content"]["table3"], expected)
+    # Next year's carry-over is checked against this published report.
+    following = await client.get(
+        f"{REPORTS}/annual", params={**query, "year": YEAR + 1}, headers=staff
+    )
+    carry = next(
+        c for c in following.json()["content"]["checks"] if c["key"] == "table3.carry_over"
+    )
+    assert carry["passed"] is True
+    assert (
+        following.json()["content"]["table3"]["rows"][1]["cells"]
+        == latest["content"]["table3"]["rows"][-1]["cells"]
+    )
 
     # Interim figures from the same code, counted independently per quarter and half.
     specs = [*SPECS, late]
