@@ -3,7 +3,7 @@
 from pathlib import Path
 from typing import ClassVar
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from services.common.settings import ServiceSettings
 from services.documents.search.config import SearchOptions
@@ -21,6 +21,11 @@ class DocumentsSettings(ServiceSettings, SearchOptions):
     attachments_dir: Path | None = Field(
         None, description="Where attachment content is stored; default: data_dir/attachments."
     )
+
+    @field_validator("attachments_dir", mode="before")
+    @classmethod
+    def _empty_is_default(cls, value: object) -> object:
+        return None if value == "" else value
 
     @property
     def attachments_root(self) -> Path:

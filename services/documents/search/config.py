@@ -4,7 +4,7 @@ from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from services.documents.search.analysis import AgencyAliases, Analyzer, load_vocabulary
@@ -33,6 +33,21 @@ class SearchOptions(BaseModel):
     meilisearch_url: str | None = Field(None, description="Meilisearch base URL")
     meilisearch_api_key: str | None = Field(None, description="Meilisearch API key")
     meilisearch_index: str = Field("gongkai_documents", description="Meilisearch index uid")
+
+    @field_validator(
+        "search_dictionary_file", "meilisearch_url", "meilisearch_api_key", mode="before"
+    )
+    @classmethod
+    def _empty_is_unset(cls, value: object) -> object:
+        # Deployment files pass unset values as empty strings.
+        return None if value == "" else value
+
+    @field_validator("search_dictionary_file")
+    @classmethod
+    def _dictionary_exists(cls, value: Path | None) -> Path | None:
+        if value is not None and not value.is_file():
+            raise ValueError(f"GONGKAI_SEARCH_DICTIONARY_FILE 指向的文件不存在：{value}")
+        return value
 
 
 class SearchSettings(SearchOptions, BaseSettings):
