@@ -102,9 +102,11 @@ def content(
     table3: Grid,
     table4: Grid,
     problems: list[str],
+    extra_checks: list[checks.CheckResult] | None = None,
 ) -> ReportContent:
     fmt = report_format(period.year)
     results = checks.table3_checks(table3, fmt) + checks.table4_checks(table4)
+    results += extra_checks or []
     return ReportContent(
         title=title(agency_name, period),
         agency_id=agency_id,

@@ -77,3 +77,22 @@ def table4_checks(grid: Grid) -> list[CheckResult]:
             )
         )
     return results
+
+
+def carry_over_check(grid: Grid, previous: Grid, previous_title: str) -> CheckResult:
+    """二 of this year equals 四 of last year's published report, column by column."""
+    labels = _column_labels()
+    differences = [
+        f"{label}：本年上年结转 {grid[CARRIED_IN_ROW][column]}，"
+        f"上年结转下年度 {previous[CARRIED_OUT_ROW][column]}"
+        for column, label in labels.items()
+        if grid[CARRIED_IN_ROW][column] != previous[CARRIED_OUT_ROW][column]
+    ]
+    return CheckResult(
+        "table3.carry_over",
+        f"上年结转政府信息公开申请数量＝{previous_title}的结转下年度继续办理数量",
+        not differences,
+        "；".join(differences) + "（上年度报告公布后办理记录有变动，请核对或更正上年度报告）"
+        if differences
+        else "各列均相等",
+    )

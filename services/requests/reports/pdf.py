@@ -17,6 +17,7 @@ FAMILY = "report"
 WIDTH_MM = 180.0
 LINE_MM = 4.6
 PAD_MM = 1.0
+HEADING_MM = 8.0
 
 
 class _Writer:
@@ -53,23 +54,34 @@ class _Writer:
         )
         return max(1, len(lines) if isinstance(lines, list) else 1)
 
-    def sheet(self, sheet: Sheet) -> None:
-        pdf = self.pdf
-        pdf.set_font(FAMILY, size=8)
+    def measure(self, sheet: Sheet) -> tuple[list[float], list[float]]:
+        """Column widths and row heights: a row is as tall as its tallest single-row cell."""
+        self.pdf.set_font(FAMILY, size=8)
         unit = WIDTH_MM / sum(sheet.widths)
         widths = [w * unit for w in sheet.widths]
         heights = [LINE_MM + 2 * PAD_MM] * sheet.rows
-        cells = [(c, replace_missing(c.text, self.font)[0]) for c in sheet.cells]
-        for cell, text in cells:  # a row is as tall as its tallest single-row cell
+        for cell in sheet.cells:
             if cell.rowspan == 1:
+                text = replace_missing(cell.text, self.font)[0]
                 width = sum(widths[cell.col : cell.col + cell.colspan])
                 needed = self._lines(text, width) * LINE_MM + 2 * PAD_MM
                 heights[cell.row] = max(heights[cell.row], needed)
+        return widths, heights
+
+    def keep_with_next(self, height: float) -> None:
+        """Start a new page unless a heading and what follows it fit on this one."""
+        if self.pdf.get_y() + height > self.pdf.h - self.pdf.b_margin:
+            self.pdf.add_page()
+
+    def sheet(self, sheet: Sheet) -> None:
+        pdf = self.pdf
+        widths, heights = self.measure(sheet)
+        pdf.set_font(FAMILY, size=8)
         total = sum(heights)
-        if pdf.get_y() + total > pdf.h - pdf.b_margin:
-            pdf.add_page()
+        self.keep_with_next(total)
         top, left = pdf.get_y(), pdf.l_margin
-        for cell, text in cells:
+        for cell in sheet.cells:
+            text = replace_missing(cell.text, self.font)[0]
             x = left + sum(widths[: cell.col])
             y = top + sum(heights[: cell.row])
             w = sum(widths[cell.col : cell.col + cell.colspan])
@@ -92,6 +104,8 @@ def render_pdf(content: ReportContent, *, font_path: Path | None = None) -> byte
     writer.pdf.set_title(content.title)
     writer.text(content.title, 18, Align.C, line=10)
     for part in sections(content):
+        if part.sheet is not None:  # keep the heading on the page of its table
+            writer.keep_with_next(HEADING_MM + sum(writer.measure(part.sheet)[1]))
         writer.text(part.heading, 14)
         if part.sheet is not None:
             writer.sheet(part.sheet)

@@ -1,8 +1,9 @@
 """What the report needs from other services: the agency (catalog) and document counts.
 
-The documents service's counts route is expected as ``GET /api/v1/documents/counts?agency=
-&year=`` answering ``{"rows": {"rule": {"issued": n, "repealed": n, "in_force": n},
-"normative": {...}}}`` (row keys are its ``ReportRow`` values). When it is missing or down the
+The documents service answers ``GET /api/v1/documents/report-counts?year=&agency_id=&format=``
+with ``rows: [{key: "rule" | "normative", values: {column: count}}]`` in the columns of the
+requested format. It is called without the caller's token, so the report counts only what the
+public can check (主动公开 documents). When the route is missing or the service down, the
 report is still produced: the cells read 未取得 and the report lists the problem.
 """
 
@@ -13,9 +14,8 @@ from typing import Any
 
 from services.common.client import ServiceClient
 from services.common.errors import GongkaiError, NotFound, ServiceUnavailable
-from services.requests.reports.table2 import DOCUMENT_COUNTS
 
-COUNTS_PATH = "/api/v1/documents/counts"
+COUNTS_PATH = "/api/v1/documents/report-counts"
 
 
 @dataclass(frozen=True)
@@ -46,25 +46,25 @@ async def agency(peers: Peers, agency_id: uuid.UUID) -> Agency:
     )
 
 
-def _parse_counts(body: Any) -> dict[str, dict[str, int]]:
+def parse_counts(body: Any) -> dict[str, dict[str, int]]:
     rows: Any = body.get("rows", body) if isinstance(body, dict) else body
     if isinstance(rows, list):
-        rows = {str(r.get("report_row") or r.get("row")): r for r in rows if isinstance(r, dict)}
+        rows = {str(r.get("key")): r.get("values", r) for r in rows if isinstance(r, dict)}
     if not isinstance(rows, Mapping):
         return {}
     parsed: dict[str, dict[str, int]] = {}
     for row, counts in rows.items():
         if isinstance(counts, Mapping):
             parsed[str(row)] = {
-                name: counts[name]
-                for name in DOCUMENT_COUNTS
-                if isinstance(counts.get(name), int) and not isinstance(counts.get(name), bool)
+                str(name): value
+                for name, value in counts.items()
+                if isinstance(value, int) and not isinstance(value, bool)
             }
     return parsed
 
 
 async def document_counts(
-    peers: Peers, agency_id: uuid.UUID, year: int, token: str | None
+    peers: Peers, agency_id: uuid.UUID, year: int, fmt: str
 ) -> tuple[dict[str, dict[str, int]] | None, list[str]]:
     """Counts of 规章 and 行政规范性文件 for the year, or None with the reason."""
     what = "表二第二十条第（一）项（规章、规范性文件）"
@@ -72,7 +72,7 @@ async def document_counts(
         return None, [f"文件服务未配置，{what}显示为“未取得”。"]
     try:
         response = await peers.documents.get(
-            COUNTS_PATH, params={"agency": str(agency_id), "year": year}, token=token
+            COUNTS_PATH, params={"agency_id": str(agency_id), "year": year, "format": fmt}
         )
     except GongkaiError:
         return None, [f"文件服务暂时不可用，{what}显示为“未取得”，请稍后重新生成。"]
@@ -85,7 +85,7 @@ async def document_counts(
         return None, [
             f"文件服务返回错误（HTTP {response.status}），{what}显示为“未取得”，请稍后重新生成。"
         ]
-    counts = _parse_counts(response.body)
+    counts = parse_counts(response.body)
     if not counts:
         return None, [f"文件服务的统计无法识别，{what}显示为“未取得”。"]
     return counts, []

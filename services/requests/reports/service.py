@@ -15,7 +15,7 @@ from services.common.auth import Principal
 from services.common.db import utcnow
 from services.common.errors import Conflict, Forbidden, NotFound, Unprocessable
 from services.requests.replies import report_format
-from services.requests.reports import assemble, compute, peers, repository, table2
+from services.requests.reports import assemble, checks, compute, peers, repository, table2
 from services.requests.reports.models import (
     REVIEW_KIND_LABELS,
     REVIEW_RESULT_LABELS,
@@ -76,16 +76,27 @@ async def compute_content(
     period: Period,
     narrative: NarrativeRead,
     figures: Mapping[str, int | float],
-    token: str | None,
 ) -> ReportContent:
     """The report of one agency for a period, computed now from the records."""
     facts = await repository.request_facts(session, [agency.id], period.start, period.end)
     reviews = await repository.review_facts(session, [agency.id], period.start, period.end)
     problems: list[str] = []
     blocks = None
+    grid = compute.table3(facts, period)
+    extra = []
     if period.kind is PeriodKind.YEAR:
-        counts, problems = await peers.document_counts(context, agency.id, period.year, token)
+        published = [
+            r
+            for r in await repository.versions(session, agency.id, period.year - 1)
+            if r.status == ReportStatus.PUBLISHED and r.content is not None
+        ]
+        if published:
+            previous = ReportContent.model_validate(published[0].content)
+            extra.append(
+                checks.carry_over_check(grid, assemble.grid3(previous.table3), previous.title)
+            )
         fmt = report_format(period.year)
+        counts, problems = await peers.document_counts(context, agency.id, period.year, fmt)
         blocks = assemble.table2_blocks(fmt, table2.cells(fmt, counts, figures))
         missing = sorted(
             k for k, c in table2.cells(fmt, counts, figures).items() if c.note == table2.NOT_ENTERED
@@ -99,9 +110,10 @@ async def compute_content(
         period=period,
         narrative=narrative,
         table2=blocks,
-        table3=compute.table3(facts, period),
+        table3=grid,
         table4=compute.table4(reviews, period),
         problems=problems,
+        extra_checks=extra,
     )
 
 
@@ -111,9 +123,7 @@ def _narrative(report: AnnualReport) -> NarrativeRead:
     )
 
 
-async def _read(
-    session: AsyncSession, context: peers.Peers, report: AnnualReport, token: str | None
-) -> ReportRead:
+async def _read(session: AsyncSession, context: peers.Peers, report: AnnualReport) -> ReportRead:
     if report.status == ReportStatus.PUBLISHED and report.content is not None:
         content = ReportContent.model_validate(report.content)
     else:
@@ -125,7 +135,6 @@ async def _read(
             period=Period.of(report.year),
             narrative=_narrative(report),
             figures=report.figures,
-            token=token,
         )
     status = ReportStatus(report.status)
     return ReportRead(
@@ -159,7 +168,7 @@ async def read_annual(
     if version is not None:
         found = [r for r in found if r.version == version]
     if found:
-        return await _read(session, context, found[0], caller.token)
+        return await _read(session, context, found[0])
     if not staff or version is not None:
         raise NotFound(
             f"该机关 {year} 年度的政府信息公开工作年度报告尚未公布。", code="report-not-found"
@@ -173,7 +182,6 @@ async def read_annual(
         period=Period.of(year),
         narrative=NarrativeRead(),
         figures={},
-        token=caller.token,
     )
     return ReportRead(
         id=None,
@@ -209,7 +217,6 @@ async def interim(
         period=Period.of(year, period),
         narrative=NarrativeRead(),
         figures={},
-        token=caller.token,
     )
 
 
@@ -302,7 +309,7 @@ async def create(
     )
     session.add(report)
     await session.flush()
-    return await _read(session, context, report, caller.token)
+    return await _read(session, context, report)
 
 
 async def _editable(session: AsyncSession, caller: Principal, report_id: uuid.UUID) -> AnnualReport:
@@ -347,7 +354,7 @@ async def update(
             setattr(report, name, fields[name])
     report.updated_at = utcnow()
     await session.flush()
-    return await _read(session, context, report, caller.token)
+    return await _read(session, context, report)
 
 
 async def submit(
@@ -360,7 +367,7 @@ async def submit(
     report.status = ReportStatus.SUBMITTED
     report.submitted_at = report.updated_at = utcnow()
     await session.flush()
-    return await _read(session, context, report, caller.token)
+    return await _read(session, context, report)
 
 
 async def return_to_draft(
@@ -371,7 +378,7 @@ async def return_to_draft(
     report.status = ReportStatus.DRAFT
     report.updated_at = utcnow()
     await session.flush()
-    return await _read(session, context, report, caller.token)
+    return await _read(session, context, report)
 
 
 async def publish(
@@ -385,7 +392,7 @@ async def publish(
     """Compute the report one last time and freeze it."""
     report = await _editable(session, caller, report_id)
     _require_status(report, ReportStatus.SUBMITTED, "公布")
-    read = await _read(session, context, report, caller.token)
+    read = await _read(session, context, report)
     failed = [c for c in read.content.checks if not c.passed]
     if failed and not body.acknowledge_failed_checks:
         raise Unprocessable(
@@ -399,7 +406,7 @@ async def publish(
     report.published_at = report.updated_at = utcnow()
     report.published_by = caller.subject
     await session.flush()
-    return await _read(session, context, report, caller.token)
+    return await _read(session, context, report)
 
 
 # --- review cases (table 4) ----------------------------------------------------------------

@@ -7,8 +7,6 @@ from services.requests.reports import layout
 
 NOT_OBTAINED = "未取得"
 NOT_ENTERED = "未填报"
-# The documents service's names of the 第二十条第（一）项 rows and columns (its ReportRow).
-DOCUMENT_COUNTS = ("issued", "repealed", "in_force")
 
 Figure = int | float
 

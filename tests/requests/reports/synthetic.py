@@ -156,7 +156,7 @@ async def file(client: httpx.AsyncClient, headers: dict[str, str], agency: str, 
             client,
             headers,
             rid,
-            {"action": "notify_fee", "on": r, "basis": "per_volume", "pages": 100},
+            {"action": "notify_fee", "on": r, "basis": "per_volume", "pages": 250},
         )
         await _step(client, headers, rid, {"action": "abandon", "on": c, "reason": "逾期未缴费"})
     else:

@@ -142,9 +142,9 @@ async def test_a_year_of_requests(
     table2 = {b["key"]: b for b in content["table2"]}
     assert [c["value"] for c in table2["20.6"]["rows"][0]["cells"]] == [45]
     assert table2["20.8"]["rows"][0]["cells"][0]["value"] == 12.5
-    # The documents service has no counts route yet: the cells say so, and so does the report.
-    assert table2["20.1"]["rows"][0]["cells"][0] == {"value": None, "note": "未取得"}
-    assert any("未取得" in p for p in content["problems"])
+    # 规章 and 规范性文件 come from the documents service (none issued by this agency).
+    assert table2["20.1"]["rows"][0]["cells"][0] == {"value": 0, "note": None}
+    assert content["problems"] == []
     assert content["narrative"]["problems"] == narrative["problems"]
 
     # HTML for embedding: merged headers, escaped text, the numbers.

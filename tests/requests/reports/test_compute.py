@@ -3,11 +3,13 @@
 import datetime as dt
 import itertools
 import json
+import uuid
 from importlib import resources
 
 from services.requests.replies import report_format
-from services.requests.reports import checks, compute, layout
+from services.requests.reports import checks, compute, layout, table2
 from services.requests.reports.compute import RequestFact, ReviewFact
+from services.requests.reports.peers import Peers, document_counts, parse_counts
 from services.requests.reports.periods import Period, PeriodKind
 
 D = dt.date
@@ -139,3 +141,47 @@ def test_periods() -> None:
     assert Period.of(2024, PeriodKind.H2).start == D(2024, 7, 1)
     assert Period.of(2024).end == D(2024, 12, 31)
     assert Period.of(2024, PeriodKind.Q4).label == "2024年第四季度"
+
+
+def test_carry_over_check_compares_with_last_years_report() -> None:
+    last = compute.table3(FACTS, Period.of(2024))
+    this = compute.table3(FACTS, Period.of(2025))
+    assert checks.carry_over_check(this, last, "2024年报告").passed
+    last["4"]["natural_person"] -= 1
+    failed = checks.carry_over_check(this, last, "2024年报告")
+    assert not failed.passed
+    assert "自然人：本年上年结转 2，上年结转下年度 1" in failed.detail
+
+
+def test_table2_cells_from_document_counts_and_figures() -> None:
+    counts = {"rule": {"issued": 2, "repealed": 1, "in_force": 30}, "normative": {"issued": 5}}
+    cells = table2.cells("2021", counts, {"20.5.licence.decisions": 7})
+    assert cells["20.1.rule.in_force"].value == 30
+    assert cells["20.1.normative.issued"].value == 5
+    assert cells["20.1.normative.repealed"].note == table2.NOT_OBTAINED
+    assert cells["20.5.licence.decisions"].value == 7
+    assert cells["20.6.penalty.decisions"].note == table2.NOT_ENTERED
+    old = table2.cells("2019", {"rule": {"made": 2, "published": 1, "total_public": 30}}, {})
+    assert old["20.1.rule.made"].value == 2
+    assert old["20.1.rule.total"].value == 30  # 对外公开总数量 ← the service's total_public
+    assert table2.validate_figures("2021", {"20.8.fee.amount": 1.5}) == []
+    problems = table2.validate_figures("2021", {"20.5.licence.decisions": 1.5, "x": 1})
+    assert len(problems) == 2
+    assert table2.validate_figures("2019", {"20.5.licence.change": -3}) == []
+    assert table2.validate_figures("2019", {"20.5.licence.previous": -3}) != []
+
+
+def test_document_counts_shapes() -> None:
+    nested = {"rows": {"rule": {"issued": 1, "repealed": 0, "in_force": 9, "x": "y"}}}
+    assert parse_counts(nested) == {"rule": {"issued": 1, "repealed": 0, "in_force": 9}}
+    listed = {"rows": [{"key": "normative", "values": {"issued": 4, "in_force": True}}]}
+    assert parse_counts(listed) == {"normative": {"issued": 4}}
+    assert parse_counts("nonsense") == {}
+
+
+async def test_without_the_documents_service_cells_read_not_obtained() -> None:
+    counts, problems = await document_counts(Peers(None, None), uuid.uuid4(), 2025, "2021")
+    assert counts is None
+    assert "未取得" in problems[0]
+    cells = table2.cells("2021", counts, {})
+    assert cells["20.1.rule.issued"].note == table2.NOT_OBTAINED

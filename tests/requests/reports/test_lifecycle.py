@@ -2,6 +2,7 @@
 interim figures, the division roll-up and review-case validation."""
 
 import datetime as dt
+import time
 
 import httpx
 
@@ -10,6 +11,7 @@ from tests.requests.conftest import Agencies
 from tests.requests.reports import synthetic
 from tests.requests.reports.synthetic import Spec
 from tests.requests.reports.test_annual import COLUMNS, REPORTS, admin, cells_equal
+from tests.support.documents import DOCS, document_body
 from tests.support.requests import officer
 from tests.support.tokens import TokenMinter
 
@@ -35,10 +37,36 @@ FIGURES_2019 = {
 }
 
 
+async def issue_documents(client: httpx.AsyncClient, tokens: TokenMinter, agency: str) -> None:
+    """A 规章 and a 规范性文件 of 2020 and a 规范性文件 of 2019, published (documents API)."""
+    editor = tokens.headers(
+        subject="editor-a",
+        roles=[Role.EDITOR, Role.PUBLISHER],
+        scopes=["documents:write", "documents:publish", "documents:read"],
+        agencies=[agency],
+        acr="mfa",
+        auth_time=int(time.time()),
+    )
+    for fields, published_on in (
+        ({"type_code": "rule", "doc_number": "第3号令", "written_on": "2020-02-01"}, "2020-02-05"),
+        ({"doc_number": "张政办发〔2020〕3号", "written_on": "2020-03-01"}, "2020-03-03"),
+        ({"doc_number": "张政办发〔2019〕7号", "written_on": "2019-05-01"}, "2019-05-06"),
+    ):
+        made = await client.post(DOCS, json=document_body(agency, **fields), headers=editor)
+        assert made.status_code == 201, made.text
+        done = await client.post(
+            f"{DOCS}/{made.json()['id']}/publish",
+            json={"published_on": published_on},
+            headers=editor,
+        )
+        assert done.status_code == 200, done.text
+
+
 async def test_2019_format_freeze_corrections_and_access(
     client: httpx.AsyncClient, tokens: TokenMinter, agencies: Agencies
 ) -> None:
     staff = officer(tokens, agencies.a)
+    await issue_documents(client, tokens, agencies.a)
     for spec in SPECS:
         await synthetic.file(client, staff, agencies.a, spec)
     query = {"agency": agencies.a, "year": YEAR}
@@ -54,6 +82,8 @@ async def test_2019_format_freeze_corrections_and_access(
     assert content["template"] == "2019"
     assert [r["key"] for r in content["table3"]["rows"]][-3:] == ["3.6", "3.7", "4"]
     assert [b["key"] for b in content["table2"]] == ["20.1", "20.5", "20.6", "20.8", "20.9"]
+    documents = {r["key"]: [c["value"] for c in r["cells"]] for r in content["table2"][0]["rows"]}
+    assert documents == {"rule": [1, 1, 1], "normative": [1, 1, 2]}  # 新制作 · 新公开 · 公开总数
     cells_equal(content["table3"], expected)
     again = await client.post(
         f"{REPORTS}/annual", json={"agency_id": agencies.a, "year": YEAR}, headers=staff
@@ -138,6 +168,18 @@ async def test_2019_format_freeze_corrections_and_access(
     cells_equal(latest["content"]["table3"], corrected)
     first = (await client.get(f"{REPORTS}/annual", params={**query, "version": 1})).json()
     cells_equal(first["content"]["table3"], expected)
+    # Next year's carry-over is checked against this published report.
+    following = await client.get(
+        f"{REPORTS}/annual", params={**query, "year": YEAR + 1}, headers=staff
+    )
+    carry = next(
+        c for c in following.json()["content"]["checks"] if c["key"] == "table3.carry_over"
+    )
+    assert carry["passed"] is True
+    assert (
+        following.json()["content"]["table3"]["rows"][1]["cells"]
+        == latest["content"]["table3"]["rows"][-1]["cells"]
+    )
 
     # Interim figures from the same code, counted independently per quarter and half.
     specs = [*SPECS, late]
@@ -165,7 +207,7 @@ async def test_2019_format_freeze_corrections_and_access(
         f"{REPORTS}/interim", params={**query, "period": "h1", "format": "docx"}, headers=staff
     )
     assert word.status_code == 200
-    assert word.headers["cache-control"] == "private, no-store"
+    assert "no-store" in word.headers["cache-control"]
 
     # Division roll-up: agency B publishes an (empty) report; the sum is A's plus B's.
     mine = await client.post(
