@@ -54,7 +54,9 @@ async def export_catalog(
     agency_id: uuid.UUID,
     session: SessionDep,
     caller: Annotated[Principal, public()],
-    version: Annotated[int | None, Query(ge=1, description="版本号；不填为当前发布版本")] = None,
+    version: Annotated[
+        int | None, Query(ge=1, le=1_000_000, description="版本号；不填为当前发布版本")
+    ] = None,
     view: Annotated[
         Literal["published", "draft"], Query(description="draft：草稿（仅本机关工作人员）")
     ] = "published",

@@ -3,7 +3,7 @@
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Path, Query, Request
 
 from services.catalog.agencies import service as agencies
 from services.catalog.items.models import DisclosureLevel, DisclosureMode
@@ -39,6 +39,9 @@ Mode = Annotated[
 Level = Annotated[
     DisclosureLevel | None, Query(description="公开层级：city 市级 / county 县级 / township 乡级")
 ]
+# Bounded so an absurd number is a 422, never an integer overflow in the database.
+MAX_VERSION = 1_000_000
+VersionNumber = Annotated[int, Path(ge=1, le=MAX_VERSION, description="版本号")]
 Domain = Annotated[uuid.UUID | None, Query(description="领域（含并入它的领域）")]
 
 
@@ -74,7 +77,7 @@ async def list_versions(agency_id: uuid.UUID, session: SessionDep, _caller: Anyo
     responses=problem_responses(404, 422),
 )
 async def read_version(
-    agency_id: uuid.UUID, number: int, session: SessionDep, _caller: Anyone
+    agency_id: uuid.UUID, number: VersionNumber, session: SessionDep, _caller: Anyone
 ) -> VersionRead:
     """读取一个发布版本."""
     return service.to_read(await service.version(session, agency_id, number))
@@ -88,7 +91,7 @@ async def read_version(
 async def list_version_items(
     request: Request,
     agency_id: uuid.UUID,
-    number: int,
+    number: VersionNumber,
     session: SessionDep,
     _caller: Anyone,
     page: Annotated[PageParams, Depends(page_params)],
@@ -113,8 +116,8 @@ async def diff_versions(
     agency_id: uuid.UUID,
     session: SessionDep,
     _caller: Anyone,
-    from_: Annotated[int, Query(alias="from", ge=1, description="起始版本号")],
-    to: Annotated[int, Query(ge=1, description="目标版本号")],
+    from_: Annotated[int, Query(alias="from", ge=1, le=MAX_VERSION, description="起始版本号")],
+    to: Annotated[int, Query(ge=1, le=MAX_VERSION, description="目标版本号")],
 ) -> CatalogDiff:
     """两个发布版本之间的差异：新增、删除、修改了哪些事项的哪些栏目."""
     return await service.diff(session, agency_id=agency_id, from_number=from_, to_number=to)

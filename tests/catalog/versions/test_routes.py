@@ -113,6 +113,8 @@ async def test_versions_stay_readable_and_differ_item_by_item(
     missing = await catalog.get(f"{CATALOG}/agencies/{agency}/diff", params={"from": 1, "to": 9})
     assert missing.status_code == 404
     assert (await catalog.get(f"{CATALOG}/agencies/{agency}/versions/3")).status_code == 404
+    huge = await catalog.get(f"{CATALOG}/agencies/{agency}/versions/99999999999999999999")
+    assert huge.status_code == 422
 
 
 async def test_public_browsing_filters_on_mode_and_level(
