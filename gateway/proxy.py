@@ -5,7 +5,8 @@ against ~2 ms at ~0.4k req/s for httpx (benchmarks/proxy_clients.py repeats the 
 """
 
 import logging
-from collections.abc import AsyncIterator, Mapping
+import time
+from collections.abc import AsyncIterator, Callable, Mapping
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 
 import aiohttp
@@ -32,6 +33,52 @@ HOP_BY_HOP = frozenset(
     }
 )
 BODYLESS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
+# Replayed once when the connection fails before the service answered; never a write.
+RETRIED = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+class CircuitBreaker:
+    """Opens after ``failures`` failures in a row (5xx, unreachable, timeout); while open,
+    calls fail at once; after ``open_seconds`` one probe is let through, and its success
+    closes the breaker again."""
+
+    def __init__(
+        self,
+        failures: int = 5,
+        open_seconds: float = 10.0,
+        on_change: Callable[[bool], None] | None = None,
+    ) -> None:
+        self.threshold = failures
+        self.open_seconds = open_seconds
+        self.failures = 0
+        self.opened_at: float | None = None
+        self.probing = False
+        self._on_change = on_change
+
+    @property
+    def is_open(self) -> bool:
+        return self.opened_at is not None
+
+    def allow(self) -> bool:
+        if self.opened_at is None:
+            return True
+        if self.probing or time.monotonic() - self.opened_at < self.open_seconds:
+            return False
+        self.probing = True  # half-open: this one call decides
+        return True
+
+    def record(self, ok: bool) -> None:
+        was_open = self.is_open
+        self.probing = False
+        if ok:
+            self.failures = 0
+            self.opened_at = None
+        else:
+            self.failures += 1
+            if was_open or self.failures >= self.threshold:
+                self.opened_at = time.monotonic()
+        if was_open != self.is_open and self._on_change is not None:
+            self._on_change(self.is_open)
 
 
 class HttpUpstream:
@@ -46,6 +93,7 @@ class HttpUpstream:
         read_timeout: float = 30.0,
         route_timeouts: Mapping[str, float] | None = None,
         pool_size: int = 100,
+        breaker: CircuitBreaker | None = None,
     ) -> None:
         self.name = name
         self.base_url = base_url.rstrip("/")
@@ -56,6 +104,7 @@ class HttpUpstream:
             (route_timeouts or {}).items(), key=lambda item: len(item[0]), reverse=True
         )
         self.pool_size = pool_size
+        self.breaker = breaker or CircuitBreaker()
         self._session: aiohttp.ClientSession | None = None
 
     def lifespan(self) -> AbstractAsyncContextManager[None]:
@@ -85,7 +134,67 @@ class HttpUpstream:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         assert self._session is not None, "upstream used outside its lifespan"
+        if not self.breaker.allow():
+            await _problem(
+                send,
+                scope,
+                503,
+                "service-unavailable",
+                "服务暂时不可用",
+                f"{self.name} 服务连续出错，已暂停转发，请稍后重试。",
+                retry_after=max(1, round(self.breaker.open_seconds)),
+            )
+            return
         method: str = scope["method"]
+        attempts = 2 if method in RETRIED and "content-length" not in _names(scope) else 1
+        for attempt in range(attempts):
+            try:
+                ok = await self._forward(scope, receive, send, method)
+            except (aiohttp.ClientConnectorError, aiohttp.ServerDisconnectedError):
+                if attempt + 1 < attempts:
+                    logger.info("retrying %s %s on %s once", method, scope["path"], self.name)
+                    continue
+                self.breaker.record(False)
+                await self._unreachable(scope, send)
+                return
+            except (TimeoutError, aiohttp.ServerTimeoutError):
+                self.breaker.record(False)
+                logger.warning("upstream %s timed out on %s", self.name, scope["path"])
+                await _problem(
+                    send,
+                    scope,
+                    504,
+                    "gateway-timeout",
+                    "上游服务响应超时",
+                    f"{self.name} 服务未在规定时间内响应，请稍后重试。",
+                )
+                return
+            except (aiohttp.ClientConnectionError, aiohttp.ClientPayloadError, OSError):
+                self.breaker.record(False)
+                await self._unreachable(scope, send)
+                return
+            except _StreamBroken:
+                self.breaker.record(False)
+                raise
+            self.breaker.record(ok)
+            return
+
+    async def _unreachable(self, scope: Scope, send: Send) -> None:
+        logger.warning("upstream %s unreachable on %s", self.name, scope["path"])
+        await _problem(
+            send,
+            scope,
+            502,
+            "bad-gateway",
+            "上游服务不可用",
+            f"{self.name} 服务暂时无法连接，请稍后重试。",
+        )
+
+    async def _forward(self, scope: Scope, receive: Receive, send: Send, method: str) -> bool:
+        """Stream one exchange; True unless the service answered 5xx. Errors before the
+        response started are raised (and answered by the caller); after it, the client
+        simply sees the stream end."""
+        assert self._session is not None
         url = self.base_url + scope["raw_path"].decode("latin-1")
         if scope.get("query_string"):
             url += "?" + scope["query_string"].decode("latin-1")
@@ -94,61 +203,42 @@ class HttpUpstream:
         timeout = aiohttp.ClientTimeout(
             total=None, connect=self.connect_timeout, sock_read=self.read_timeout_for(scope["path"])
         )
-        started = False
-        try:
-            async with self._session.request(
-                method,
-                url,
-                headers=headers,
-                data=_request_body(receive) if has_body else None,
-                allow_redirects=False,
-                timeout=timeout,
-                compress=None,
-            ) as response:
-                await send(
-                    {
-                        "type": "http.response.start",
-                        "status": response.status,
-                        "headers": response_headers(response.raw_headers),
-                    }
-                )
-                started = True
-                if method == "HEAD":
-                    await send({"type": "http.response.body", "body": b"", "more_body": False})
-                    return
-                async for chunk in response.content.iter_any():
-                    await send({"type": "http.response.body", "body": chunk, "more_body": True})
+        async with self._session.request(
+            method,
+            url,
+            headers=headers,
+            data=_request_body(receive) if has_body else None,
+            allow_redirects=False,
+            timeout=timeout,
+            compress=None,
+        ) as response:
+            await send(
+                {
+                    "type": "http.response.start",
+                    "status": response.status,
+                    "headers": response_headers(response.raw_headers),
+                }
+            )
+            try:
+                if method != "HEAD":
+                    async for chunk in response.content.iter_any():
+                        await send({"type": "http.response.body", "body": chunk, "more_body": True})
                 await send({"type": "http.response.body", "body": b"", "more_body": False})
-        except (TimeoutError, aiohttp.ServerTimeoutError):
-            if started:
-                raise
-            logger.warning("upstream %s timed out on %s", self.name, scope["path"])
-            await _problem(
-                send,
-                scope,
-                504,
-                "gateway-timeout",
-                "上游服务响应超时",
-                f"{self.name} 服务未在规定时间内响应，请稍后重试。",
-            )
-        except (aiohttp.ClientConnectionError, aiohttp.ClientPayloadError, OSError):
-            if started:
-                raise
-            logger.warning("upstream %s unreachable on %s", self.name, scope["path"])
-            await _problem(
-                send,
-                scope,
-                502,
-                "bad-gateway",
-                "上游服务不可用",
-                f"{self.name} 服务暂时无法连接，请稍后重试。",
-            )
+            except (TimeoutError, aiohttp.ClientError, OSError):
+                # Started: the status is sent; cut the stream so the client sees it incomplete.
+                logger.warning("upstream %s broke off a response on %s", self.name, scope["path"])
+                raise _StreamBroken from None
+            return response.status < 500
 
     async def fetch(self, path: str) -> tuple[int, bytes]:
         assert self._session is not None
         timeout = aiohttp.ClientTimeout(total=5)
         async with self._session.get(self.base_url + path, timeout=timeout) as response:
             return response.status, await response.read()
+
+
+class _StreamBroken(Exception):
+    """A response stream broke after it had started; nothing more can be said to the client."""
 
 
 class ClientDisconnected(ConnectionResetError):
@@ -191,11 +281,26 @@ def response_headers(raw: tuple[tuple[bytes, bytes], ...]) -> list[tuple[bytes, 
     return [(k.lower(), v) for k, v in raw if k.decode("latin-1").lower() not in drop]
 
 
+def _names(scope: Scope) -> set[str]:
+    return {k.decode("latin-1").lower() for k, _ in scope.get("headers", [])}
+
+
 async def _problem(
-    send: Send, scope: Scope, status: int, code: str, title: str, detail: str
+    send: Send,
+    scope: Scope,
+    status: int,
+    code: str,
+    title: str,
+    detail: str,
+    retry_after: int | None = None,
 ) -> None:
     response = problem_response(
-        status=status, code=code, title=title, detail=detail, instance=scope["path"]
+        status=status,
+        code=code,
+        title=title,
+        detail=detail,
+        instance=scope["path"],
+        headers={"Retry-After": str(retry_after)} if retry_after else None,
     )
     await response(scope, _no_receive, send)
 

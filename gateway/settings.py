@@ -2,7 +2,7 @@
 
 from pydantic import Field
 
-from services.common.settings import CommonSettings
+from services.common.settings import CommonSettings, normalise_database_url
 
 
 class GatewaySettings(CommonSettings):
@@ -26,3 +26,69 @@ class GatewaySettings(CommonSettings):
         default_factory=list,
         description="Peers (IP or CIDR) whose X-Forwarded-* headers are believed (JSON list).",
     )
+
+    # The gateway's own database: users, clients, codes, refresh tokens, the denylist.
+    gateway_database_url: str | None = Field(
+        None, description="Database of the gateway; default: a SQLite file under data_dir."
+    )
+
+    # Authorization server.
+    access_token_lifetime: int = Field(600, description="Seconds an access token lives.")
+    refresh_token_lifetime: int = Field(
+        30 * 24 * 3600, description="Seconds a refresh token family lives."
+    )
+    authorization_code_lifetime: int = Field(600, description="Seconds a code may be exchanged.")
+    generate_signing_key: bool | None = Field(
+        None,
+        description="Generate a signing key when none exists (default: yes outside production).",
+    )
+    login_attempts: int = Field(5, description="Password attempts per account per 15 minutes.")
+    oidc_providers: dict[str, dict[str, str]] = Field(
+        default_factory=dict,
+        description='External OIDC providers: {"name": {"discovery_url", "client_id", '
+        '"client_secret"}} (JSON).',
+    )
+
+    # Rate limits (the `limits` library's notation).
+    redis_url: str | None = Field(
+        None, description="Redis for shared rate-limit counters; unset: in memory."
+    )
+    rate_limit_prefix: str = Field("gongkai", description="Prefix of the rate-limit keys in Redis.")
+    rate_limit_enabled: bool = Field(True, description="Turn rate limiting on or off.")
+    rate_limit_anonymous: str = Field("120/minute", description="Per anonymous client IP.")
+    rate_limit_user: str = Field("600/minute", description="Per signed-in user.")
+    rate_limit_client: str = Field("1200/minute", description="Per integrator client.")
+    rate_limit_client_daily: str = Field(
+        "100000/day", description="Daily quota per client, reset at Beijing midnight."
+    )
+    rate_limit_fallback: str = Field(
+        "60/minute", description="Per-IP limit of anonymous reads while Redis is unreachable."
+    )
+
+    # The edge.
+    cors_origins: list[str] = Field(
+        default_factory=list, description="Origins allowed to call the API from a browser."
+    )
+    max_body_bytes: int = Field(1024 * 1024, description="Largest request body by default.")
+    body_limits: dict[str, int] = Field(
+        default_factory=lambda: {
+            "/api/v1/documents/attachments": 50 * 1024 * 1024,
+            "/api/v1/documents/uploads": 50 * 1024 * 1024,
+            "/api/v1/requests/attachments": 20 * 1024 * 1024,
+        },
+        description="Body limits per path prefix in bytes (JSON object).",
+    )
+    max_header_bytes: int = Field(16 * 1024, description="Largest total size of the headers.")
+    public_docs: bool | None = Field(
+        None, description="Serve /docs and /openapi.json (default: not in production)."
+    )
+    circuit_failures: int = Field(
+        5, description="Failures in a row (5xx or unreachable) that open a service's breaker."
+    )
+    circuit_open_seconds: float = Field(
+        10.0, description="How long an open breaker refuses calls before one probe."
+    )
+
+    @property
+    def database_url(self) -> str:
+        return normalise_database_url(self.gateway_database_url or self.sqlite_url("gateway"))

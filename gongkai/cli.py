@@ -15,12 +15,24 @@ from alembic import command
 from starlette.types import ASGIApp
 
 from gateway.app import create_app as create_gateway
+from gateway.oauth.admin import AdminError, create_client, create_user
+from gateway.oauth.keys import rotate
 from gateway.services import BY_NAME, SERVICES, build_service_apps, service_settings
 from gateway.settings import GatewaySettings
+from services.common.db import Database
+from services.common.errors import GongkaiError
 from services.common.logging import configure_logging
-from services.common.migrations import alembic_config, upgrade
+from services.common.migrations import (
+    MIGRATION_PACKAGES,
+    alembic_config,
+    migrations_package,
+    upgrade,
+)
 from services.documents.importer import decode_legacy_bytes
 from services.documents.legacy.runner import import_texts
+from services.documents.search.reindex import rebuild_from_settings
+from services.requests.holidays.loader import NoticeFileError, load_file
+from services.requests.settings import RequestsSettings
 
 cli = typer.Typer(help="Gongkai（公开）政务公开后端。", no_args_is_help=True, add_completion=False)
 
@@ -99,6 +111,9 @@ def migrate(
             continue
         asyncio.run(upgrade(entry.name, settings[entry.name].database_url))
         typer.echo(f"{entry.name}: 已迁移到最新版本")
+    if not names or "gateway" in names:
+        asyncio.run(upgrade("gateway", GatewaySettings().database_url))
+        typer.echo("gateway: 已迁移到最新版本")
 
 
 @cli.command()
@@ -114,15 +129,22 @@ def demo() -> None:
         typer.echo(f"{entry.name}: {summary}")
 
 
+@cli.command()
+def reindex() -> None:
+    """Rebuild the documents search index (embedded or Meilisearch) from the database."""
+    typer.echo(asyncio.run(rebuild_from_settings(service_settings()["documents"])))
+
+
 @cli.command("make-migration")
 def make_migration(
-    name: Annotated[str, typer.Argument(help="catalog、documents 或 requests")],
+    name: Annotated[str, typer.Argument(help="catalog、documents、requests 或 gateway")],
     message: Annotated[str, typer.Option("-m", "--message", help="迁移说明（英文短句）")],
 ) -> None:
     """Autogenerate the next Alembic revision of a service from its models (for developers)."""
-    if name not in BY_NAME:
+    if name not in BY_NAME and name not in MIGRATION_PACKAGES:
         raise typer.BadParameter(f"未知的服务：{name}")
-    versions = Path(str(importlib.resources.files(f"services.{name}") / "migrations" / "versions"))
+    package = migrations_package(name)
+    versions = Path(str(importlib.resources.files(package) / "migrations" / "versions"))
     number = len(list(versions.glob(f"{name}_*.py"))) + 1
     with tempfile.TemporaryDirectory() as tmp:
         url = f"sqlite+aiosqlite:///{tmp}/head.db"
@@ -159,5 +181,125 @@ def import_documents(
     typer.echo(f"共 {len(response.results)} 份，登记 {response.created} 份")
 
 
+@cli.command("load-holidays")
+def load_holidays(
+    year: Annotated[int, typer.Argument(help="年份，如 2027")],
+    path: Annotated[Path, typer.Argument(help="放假安排通知的 JSON 文件（格式同 API）")],
+    loaded_by: Annotated[str, typer.Option(help="载入人")] = "cli",
+) -> None:
+    """Load a year's State Council holiday notice and recompute open request deadlines."""
+    settings = service_settings()["requests"]
+    assert isinstance(settings, RequestsSettings)
+    try:
+        count = asyncio.run(load_file(settings, year=year, path=path, loaded_by=loaded_by))
+    except (NoticeFileError, GongkaiError) as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(1) from None
+    typer.echo(f"{year} 年放假安排已载入；重新计算了 {count} 件未办结申请的答复期限")
+
+
 def main() -> None:
     cli()
+
+
+# --- administration (the gateway's users and clients) -------------------------------------
+
+
+async def _gateway_database() -> Database:
+    """The gateway's database, brought to the latest schema first."""
+    settings = GatewaySettings()
+    await upgrade("gateway", settings.database_url)
+    return Database(settings.database_url)
+
+
+def _split_option(values: list[str] | None) -> list[str]:
+    return [part for value in values or [] for part in value.replace(",", " ").split() if part]
+
+
+@cli.command("create-user")
+def create_user_command(
+    username: Annotated[str, typer.Argument(help="登录用户名")],
+    role: Annotated[list[str], typer.Option("--role", help="角色，可重复，如 editor")],
+    agency: Annotated[
+        list[str] | None, typer.Option("--agency", help="所属机关编号（UUID）")
+    ] = None,
+    display_name: Annotated[str, typer.Option(help="显示名称")] = "",
+    password: Annotated[
+        str, typer.Option(prompt=True, hide_input=True, confirmation_prompt=True, help="密码")
+    ] = "",
+) -> None:
+    """Create a staff account (password stored as an argon2 hash)."""
+
+    async def run() -> str:
+        database = await _gateway_database()
+        try:
+            user = await create_user(
+                database,
+                username=username,
+                password=password,
+                roles=_split_option(role),
+                agencies=_split_option(agency),
+                display_name=display_name,
+            )
+            return str(user.id)
+        finally:
+            await database.dispose()
+
+    try:
+        user_id = asyncio.run(run())
+    except AdminError as exc:
+        raise typer.BadParameter(str(exc)) from None
+    typer.echo(f"已创建用户 {username}（{user_id}）")
+
+
+@cli.command("create-client")
+def create_client_command(
+    client_id: Annotated[str, typer.Argument(help="客户端编号")],
+    scope: Annotated[list[str], typer.Option("--scope", help="可授予的权限范围，可重复")],
+    name: Annotated[str, typer.Option(help="名称")] = "",
+    auth_method: Annotated[
+        str, typer.Option(help="client_secret_basic、private_key_jwt 或 none（公开应用）")
+    ] = "client_secret_basic",
+    grant: Annotated[
+        list[str] | None, typer.Option("--grant", help="授权类型，默认 client_credentials")
+    ] = None,
+    role: Annotated[list[str] | None, typer.Option("--role", help="默认 integrator")] = None,
+    agency: Annotated[list[str] | None, typer.Option("--agency", help="机关编号")] = None,
+    redirect_uri: Annotated[list[str] | None, typer.Option("--redirect-uri")] = None,
+    jwks_file: Annotated[Path | None, typer.Option(help="private_key_jwt 的公钥 JWKS 文件")] = None,
+) -> None:
+    """Create an OAuth client; a generated secret is shown once and stored only hashed."""
+
+    async def run() -> tuple[str, str | None]:
+        database = await _gateway_database()
+        try:
+            made = await create_client(
+                database,
+                client_id=client_id,
+                name=name,
+                auth_method=auth_method,
+                grant_types=_split_option(grant) or ["client_credentials"],
+                scopes=_split_option(scope),
+                roles=_split_option(role) if role else ["integrator"],
+                agencies=_split_option(agency),
+                redirect_uris=_split_option(redirect_uri),
+                jwks=jwks_file.read_text("utf-8") if jwks_file else None,
+            )
+            return made.client_id, made.secret
+        finally:
+            await database.dispose()
+
+    try:
+        made_id, secret = asyncio.run(run())
+    except AdminError as exc:
+        raise typer.BadParameter(str(exc)) from None
+    typer.echo(f"已创建客户端 {made_id}")
+    if secret:
+        typer.echo(f"客户端密钥（只显示这一次，请妥善保存）：{secret}")
+
+
+@cli.command("rotate-keys")
+def rotate_keys_command() -> None:
+    """Put a new token-signing key first; the previous one stays in the JWKS."""
+    keys = rotate(GatewaySettings().data_dir)
+    typer.echo(f"新签名密钥：{keys.current.kid}；JWKS 中共 {len(keys.keys)} 个密钥")

@@ -80,7 +80,7 @@ async def fresh_database(
     yield make
     if backend == "postgresql":
         for url in made:
-            await factory.drop(factory.database_name(url))
+            await factory.release(factory.database_name(url))
 
 
 @pytest.fixture(scope="session")
@@ -115,8 +115,14 @@ def make_service_settings(fresh_database: FreshDatabase, data_dir: Path) -> Serv
 
 
 @pytest.fixture
-def gateway_settings(data_dir: Path) -> GatewaySettings:
-    return GatewaySettings(_env_file=None, environment="test", data_dir=data_dir)  # type: ignore[call-arg]
+async def gateway_settings(data_dir: Path, fresh_database: FreshDatabase) -> GatewaySettings:
+    """The gateway's settings, with its own fresh database (users, clients, tokens)."""
+    return GatewaySettings(
+        _env_file=None,  # type: ignore[call-arg]
+        environment="test",
+        data_dir=data_dir,
+        gateway_database_url=await fresh_database("gateway"),
+    )
 
 
 @pytest.fixture

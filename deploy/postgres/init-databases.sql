@@ -2,3 +2,4 @@
 CREATE DATABASE gongkai_catalog;
 CREATE DATABASE gongkai_documents;
 CREATE DATABASE gongkai_requests;
+CREATE DATABASE gongkai_gateway;

@@ -10,10 +10,13 @@ from starlette.types import ASGIApp
 
 from services.common.auth import (
     Access,
+    DenylistSource,
+    HttpDenylist,
     KeySource,
     Principal,
     TokenVerifier,
     declared_access,
+    denylist_check,
     public,
 )
 from services.common.client import ServiceClient
@@ -23,7 +26,7 @@ from services.common.health import ReadinessCheck
 from services.common.health import router as health_router
 from services.common.inputguard import NulGuardMiddleware
 from services.common.requestid import RequestIdMiddleware
-from services.common.settings import ServiceSettings
+from services.common.settings import CommonSettings, ServiceSettings
 
 API_PREFIXES = ("/api/", "/feeds/")
 ExtraLifespan = Callable[[FastAPI], AbstractAsyncContextManager[None]]
@@ -62,7 +65,9 @@ def build_service_app(
             stack.push_async_callback(database.dispose)
             app.state.db = database
             app.state.readiness_checks = {"database": _database_check(database)}
-            app.state.token_verifier = token_verifier(settings, name)
+            app.state.token_verifier = token_verifier(
+                settings, name, getattr(app.state, "denylist", None)
+            )
             app.state.peers = {}
             for peer in peer_names:
                 client = peer_client(peer, settings, peers or {})
@@ -90,13 +95,23 @@ def build_service_app(
     return app
 
 
-def token_verifier(settings: ServiceSettings, service: str) -> TokenVerifier:
+def token_verifier(
+    settings: CommonSettings, service: str, denylist: DenylistSource | None = None
+) -> TokenVerifier:
+    """``denylist``: the gateway's, handed over by the composition root in the all-in-one mode."""
     keys = (
         KeySource(url=settings.jwks_url)
         if settings.jwks_url
         else KeySource(path=settings.data_dir / "keys" / "jwks.json")
     )
-    return TokenVerifier(issuer=settings.token_issuer, audience=audience(service), keys=keys)
+    if settings.denylist_url:
+        denylist = HttpDenylist(settings.denylist_url)
+    return TokenVerifier(
+        issuer=settings.token_issuer,
+        audience=audience(service),
+        keys=keys,
+        is_revoked=denylist_check(denylist) if denylist is not None else None,
+    )
 
 
 def peer_client(peer: str, settings: ServiceSettings, apps: Mapping[str, ASGIApp]) -> ServiceClient:

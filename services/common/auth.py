@@ -7,6 +7,7 @@ factory refuses to start with an undeclared route (deny by default).
 
 import asyncio
 import json
+import logging
 import time
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
@@ -22,6 +23,8 @@ from joserfc.jwk import KeySet
 from joserfc.jwt import JWTClaimsRegistry
 
 from services.common.errors import Forbidden, Unauthorized
+
+logger = logging.getLogger("gongkai.auth")
 
 ALLOWED_ALGORITHMS = ("RS256",)
 ACCESS_TOKEN_TYPES = frozenset({"at+jwt", "application/at+jwt"})
@@ -194,6 +197,73 @@ class TokenVerifier:
         return principal_from_claims(claims, token)
 
 
+@dataclass(frozen=True)
+class DenySnapshot:
+    """Access tokens refused before they expire: by ``jti``, and per subject "not before"."""
+
+    jtis: frozenset[str] = frozenset()
+    not_before: dict[str, int] = field(default_factory=dict)
+
+    def refuses(self, claims: dict[str, Any]) -> bool:
+        if claims.get("jti") in self.jtis:
+            return True
+        limit = self.not_before.get(str(claims.get("sub")))
+        return limit is not None and int(claims.get("iat") or 0) < limit
+
+    @classmethod
+    def from_json(cls, data: Any) -> "DenySnapshot":
+        return cls(
+            jtis=frozenset(str(j) for j in data.get("jtis", [])),
+            not_before={str(k): int(v) for k, v in data.get("not_before", {}).items()},
+        )
+
+
+class DenylistSource:
+    """Where a verifier learns of denied tokens; the base class denies nothing."""
+
+    async def snapshot(self) -> DenySnapshot:
+        return DenySnapshot()
+
+
+class HttpDenylist(DenylistSource):
+    """The gateway's denylist fetched over HTTP (distributed mode), at most once a ``ttl``.
+
+    A failed fetch keeps the last list (tokens live ten minutes, the list only grows
+    within that time) and is retried on the next request after ``ttl``.
+    """
+
+    def __init__(
+        self, url: str, *, ttl: float = 0.5, transport: httpx.AsyncBaseTransport | None = None
+    ) -> None:
+        self.url, self.ttl = url, ttl
+        self._snapshot = DenySnapshot()
+        self._fetched_at = float("-inf")
+        self._lock = asyncio.Lock()
+        self._transport = transport
+
+    async def snapshot(self) -> DenySnapshot:
+        if time.monotonic() - self._fetched_at < self.ttl:
+            return self._snapshot
+        async with self._lock:
+            if time.monotonic() - self._fetched_at >= self.ttl:
+                self._fetched_at = time.monotonic()
+                try:
+                    async with httpx.AsyncClient(transport=self._transport, timeout=2) as client:
+                        response = await client.get(self.url)
+                        response.raise_for_status()
+                        self._snapshot = DenySnapshot.from_json(response.json())
+                except (httpx.HTTPError, ValueError):
+                    logger.warning("denylist fetch from %s failed; keeping the last list", self.url)
+        return self._snapshot
+
+
+def denylist_check(source: DenylistSource) -> Callable[[dict[str, Any]], Awaitable[bool]]:
+    async def is_revoked(claims: dict[str, Any]) -> bool:
+        return (await source.snapshot()).refuses(claims)
+
+    return is_revoked
+
+
 def principal_from_claims(claims: dict[str, Any], token: str | None = None) -> Principal:
     def strings(value: Any) -> frozenset[str]:
         if isinstance(value, str):
@@ -328,6 +398,9 @@ def declared_access(dependant_calls: Iterable[object]) -> Access | None:
 __all__ = [
     "ANONYMOUS",
     "Access",
+    "DenySnapshot",
+    "DenylistSource",
+    "HttpDenylist",
     "KeySource",
     "Principal",
     "Role",

@@ -16,10 +16,17 @@ from sqlmodel.sql.sqltypes import AutoString
 from services.common.db import Database, is_sqlite
 from services.common.settings import normalise_database_url
 
+# Packages holding a migrations/ folder that are not services (the gateway's own database).
+MIGRATION_PACKAGES = {"gateway": "gateway"}
+
+
+def migrations_package(service: str) -> str:
+    return MIGRATION_PACKAGES.get(service, f"services.{service}")
+
 
 def alembic_config(service: str, database_url: str) -> Config:
     config = Config()
-    location = importlib.resources.files(f"services.{service}") / "migrations"
+    location = importlib.resources.files(migrations_package(service)) / "migrations"
     config.set_main_option("script_location", str(location))
     config.set_main_option("sqlalchemy.url", database_url.replace("%", "%%"))
     config.attributes["service"] = service

@@ -54,6 +54,11 @@ class CommonSettings(BaseSettings):
         description="Where services fetch the signing keys (distributed mode); "
         "unset: read from the key file under data_dir.",
     )
+    denylist_url: str | None = Field(
+        None,
+        description="The gateway's token denylist (distributed mode), e.g. "
+        "http://gateway:8000/oauth/denylist; unset: handed over in-process.",
+    )
     secret_key: SecretStr = Field(
         SecretStr("development-only-secret-key-change-me"),
         description="Server secret for keyed hashes and signatures; 32+ characters in production.",

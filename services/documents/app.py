@@ -15,6 +15,8 @@ from services.documents.lifecycle.routes import router as lifecycle_router
 from services.documents.records.routes import router as records_router
 from services.documents.reference.routes import router as reference_router
 from services.documents.reports.routes import router as reports_router
+from services.documents.search.lifespan import search_lifespan
+from services.documents.search.routes import router as search_router
 from services.documents.settings import DocumentsSettings
 
 PEERS: tuple[str, ...] = ("catalog",)
@@ -38,10 +40,12 @@ def create_app(
             ledger_router,
             legacy_router,
             reports_router,
+            search_router,
             lifecycle_router,
             attachments_router,
             records_router,
         ],
         peers=peers,
         peer_names=PEERS,
+        lifespan=search_lifespan,
     )

@@ -25,9 +25,7 @@ async def world(
     assert isinstance(settings["documents"], DocumentsSettings)
     catalog_app = create_catalog(settings["catalog"])
     # A small attachment limit, so the oversize test need not send 100 MiB.
-    documents = settings["documents"].model_copy(
-        update={"documents_attachment_max_bytes": ATTACHMENT_LIMIT}
-    )
+    documents = settings["documents"].model_copy(update={"attachment_max_bytes": ATTACHMENT_LIMIT})
     documents_app = create_documents(documents, peers={"catalog": catalog_app})
     async with client_for(catalog_app) as catalog, client_for(documents_app) as docs:
         agency, other = await register_agencies(catalog, tokens)

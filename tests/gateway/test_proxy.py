@@ -85,6 +85,7 @@ async def proxied(upstream_url: str, tmp_path) -> AsyncIterator[str]:
         documents_url=dead,
         requests_url=dead,
         route_timeouts={"/api/v1/catalog/slow": 0.5},
+        body_limits={"/api/v1/catalog/echo": 8 * 1024 * 1024},
     )
     async with serving(create_app(settings)) as url:
         yield url
