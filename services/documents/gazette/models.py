@@ -24,6 +24,11 @@ class GazetteIssue(DocumentsTable, table=True):
     total_number: int | None = Field(default=None, description="总期号")
     issued_on: dt.date
     status: str = Field(default="draft", sa_type=sa.String(32), index=True)
+    # The issue's fixed-layout file (PDF or OFD), stored like attachments (by SHA-256).
+    pdf_sha256: str | None = Field(default=None, max_length=64)
+    pdf_size: int | None = Field(default=None, sa_type=sa.BigInteger)
+    pdf_filename: str | None = Field(default=None, max_length=255)
+    pdf_kind: str | None = Field(default=None, sa_type=sa.String(16))
     created_at: dt.datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     updated_at: dt.datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 

@@ -3,12 +3,16 @@
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, File, Header, Query, Request, Response, UploadFile
+from fastapi.responses import StreamingResponse
 
 from services.common.auth import Principal, Role, public, requires
 from services.common.db import SessionDep
-from services.common.errors import problem_responses
+from services.common.errors import NotFound, problem_responses
 from services.common.pagination import PageParams, next_link, page_params
+from services.documents.attachments.http import content_disposition, etag, etag_matches
+from services.documents.attachments.kinds import FileKind
+from services.documents.attachments.storage import LocalStorage
 from services.documents.gazette import service
 from services.documents.gazette.models import GazetteIssue
 from services.documents.gazette.schemas import (
@@ -18,6 +22,7 @@ from services.documents.gazette.schemas import (
     GazetteSummary,
 )
 from services.documents.paths import DocumentId
+from services.documents.settings import DocumentsSettings
 
 router = APIRouter(prefix="/api/v1/documents", tags=["政府公报"])
 
@@ -109,3 +114,59 @@ async def document_gazette(
         session, caller=caller, year=None, agency_id=None, document_id=document_id, page=page
     )
     return GazetteList(items=_summaries(rows), next_cursor=cursor, next=next_link(request, cursor))
+
+
+@router.put(
+    "/gazette/{issue_id}/pdf",
+    response_model=GazetteRead,
+    responses=problem_responses(400, 401, 403, 404, 413, 415, 422),
+)
+async def upload_issue_pdf(
+    issue_id: uuid.UUID,
+    request: Request,
+    session: SessionDep,
+    caller: Writer,
+    file: Annotated[UploadFile, File(description="本期公报的 PDF 或 OFD 版式文件")],
+) -> GazetteRead:
+    """上传（或替换）本期公报的版式文件（PDF、OFD），与纸质版同步."""
+    settings: DocumentsSettings = request.app.state.settings
+    issue = await service.attach_pdf(
+        session, caller=caller, storage=LocalStorage(settings.attachments_root),
+        max_size=settings.attachment_max_bytes, issue_id=issue_id, file=file,
+    )  # fmt: skip
+    return await service.read(session, caller, issue)
+
+
+@router.get(
+    "/gazette/{issue_id}/pdf",
+    response_class=Response,
+    responses={**problem_responses(404), 200: {"content": {"application/pdf": {}}}},
+)
+async def download_issue_pdf(
+    issue_id: uuid.UUID,
+    request: Request,
+    session: SessionDep,
+    caller: Anyone,
+    if_none_match: Annotated[str | None, Header(alias="If-None-Match", max_length=200)] = None,
+) -> Response:
+    """下载本期公报的版式文件."""
+    issue = await service.get_visible(session, caller, issue_id)
+    if issue.pdf_sha256 is None or issue.pdf_kind is None:
+        raise NotFound("本期公报尚未上传版式文件。", code="gazette-pdf-missing")
+    settings: DocumentsSettings = request.app.state.settings
+    storage = LocalStorage(settings.attachments_root)
+    tag = etag(issue.pdf_sha256)
+    headers = {
+        "ETag": tag,
+        "Content-Disposition": content_disposition(issue.pdf_filename or "gazette.pdf"),
+        "X-Content-Type-Options": "nosniff",
+    }
+    if etag_matches(if_none_match, tag):
+        return Response(status_code=304, headers=headers)
+    size = await storage.size(issue.pdf_sha256)
+    headers["Content-Length"] = str(size)
+    return StreamingResponse(
+        storage.open_range(issue.pdf_sha256, 0, max(size - 1, 0)),
+        headers=headers,
+        media_type=FileKind(issue.pdf_kind).media_type,
+    )

@@ -55,6 +55,7 @@ class GazetteRead(BaseModel):
     total_number: int | None
     issued_on: dt.date
     status: PublicationStatus
+    pdf: str | None = Field(None, description="版式文件（PDF/OFD）下载地址；未上传为空")
     entries: list[EntryRead]
 
 

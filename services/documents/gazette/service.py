@@ -1,7 +1,9 @@
 """Rules of the gazette: an agency's staff compile issues of 主动公开 documents and publish them."""
 
 import uuid
+from pathlib import Path
 
+from fastapi import UploadFile
 from sqlalchemy import ColumnElement, or_
 from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -13,6 +15,10 @@ from services.common.errors import Conflict, Forbidden, NotFound, Unprocessable
 from services.common.pagination import PageParams, after_key, decode_cursor, encode_cursor
 from services.documents import catalog as catalog_api
 from services.documents import visibility
+from services.documents.attachments.checks import base_name, inspect_file
+from services.documents.attachments.errors import AttachmentTypeRefused
+from services.documents.attachments.kinds import FileKind
+from services.documents.attachments.storage import LocalStorage, read_chunks
 from services.documents.gazette import repository
 from services.documents.gazette.models import GazetteEntry, GazetteIssue
 from services.documents.gazette.schemas import EntryRead, GazetteCreate, GazetteRead
@@ -122,9 +128,11 @@ async def read(session: AsyncSession, caller: Principal, issue: GazetteIssue) ->
                 title=entry.title, section=entry.section,
             )
         )  # fmt: skip
+    pdf_fields = {"pdf_sha256", "pdf_size", "pdf_filename", "pdf_kind"}
     return GazetteRead(
-        **issue.model_dump(exclude={"created_at", "updated_at", "status"}),
+        **issue.model_dump(exclude={"created_at", "updated_at", "status", *pdf_fields}),
         status=PublicationStatus(issue.status),
+        pdf=f"/api/v1/documents/gazette/{issue.id}/pdf" if issue.pdf_sha256 else None,
         entries=shown,
     )
 
@@ -154,3 +162,37 @@ async def list_page(
     rows = rows[: page.limit]
     cursor = encode_cursor([rows[-1].issued_on, rows[-1].id]) if more else None
     return rows, cursor
+
+
+async def attach_pdf(
+    session: AsyncSession,
+    *,
+    caller: Principal,
+    storage: LocalStorage,
+    max_size: int,
+    issue_id: uuid.UUID,
+    file: UploadFile,
+) -> GazetteIssue:
+    """The issue's fixed-layout file (PDF or OFD), checked like any attachment."""
+    issue = await get_visible(session, caller, issue_id)
+    if not caller.acts_for(issue.agency_id):
+        raise Forbidden("只有编辑该公报的机关可以上传版式文件。")
+    filename = base_name(file.filename or "")[:255] or "gazette.pdf"
+    kinds: list[FileKind] = []
+
+    def verify(path: Path) -> None:
+        kind = inspect_file(path, filename)
+        if kind not in {FileKind.PDF, FileKind.OFD}:
+            raise AttachmentTypeRefused(
+                f"公报版式文件须为 PDF 或 OFD，“{filename}”是{kind.label}。"
+            )
+        kinds.append(kind)
+
+    blob = await storage.save(read_chunks(file), max_size=max_size, verify=verify)
+    issue.pdf_sha256, issue.pdf_size, issue.pdf_filename = blob.sha256, blob.size, filename
+    issue.pdf_kind = kinds[0]
+    issue.updated_at = utcnow()
+    session.add(issue)
+    await session.flush()
+    await outbox.append(session, entity="gazette_issue", entity_id=issue.id, kind="pdf_attached")
+    return issue

@@ -4,7 +4,7 @@ import datetime as dt
 import uuid
 from collections.abc import Sequence
 
-from sqlalchemy import delete, or_
+from sqlalchemy import ColumnElement, delete, or_
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -56,5 +56,18 @@ async def expiry_candidates(session: AsyncSession, day: dt.date) -> Sequence[Doc
             col(Document.expires_on) < day,
             col(Document.id).not_in(recorded),
         )
+    )
+    return list(rows)
+
+
+async def events_page(
+    session: AsyncSession, *, conditions: Sequence[ColumnElement[bool]], limit: int
+) -> list[DocumentEvent]:
+    rows = await session.exec(
+        select(DocumentEvent)
+        .join(Document, col(Document.id) == col(DocumentEvent.document_id))
+        .where(*conditions)
+        .order_by(col(DocumentEvent.recorded_at), col(DocumentEvent.id))
+        .limit(limit)
     )
     return list(rows)

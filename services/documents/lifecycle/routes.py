@@ -1,16 +1,19 @@
 """HTTP routes of the lifecycle: publish, amend, repeal, expiry, events and validity."""
 
+import datetime as dt
 from typing import Annotated
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Depends, Query, Request, Response
 
 from services.common.auth import Principal, Role, public, requires
 from services.common.db import SessionDep
 from services.common.errors import problem_responses
+from services.common.pagination import PageParams, next_link, page_params
 from services.documents.lifecycle import repository, service
-from services.documents.lifecycle.models import VALIDITY_LABELS, Validity
+from services.documents.lifecycle.models import VALIDITY_LABELS, EventKind, Validity
 from services.documents.lifecycle.schemas import (
     AmendBody,
+    EventFeed,
     EventList,
     ExpiryResult,
     IntervalRead,
@@ -42,6 +45,20 @@ WRITE_PROBLEMS = problem_responses(401, 403, 404, 409, 422)
 async def record_expiries(session: SessionDep, _caller: Admin) -> ExpiryResult:
     """记录有效期已届满文件的失效事件（可定时调用，重复调用无副作用）."""
     return ExpiryResult(expired=await service.record_expiries(session))
+
+
+@router.get("/events", response_model=EventFeed, responses=problem_responses(400, 422))
+async def event_feed(
+    request: Request,
+    session: SessionDep,
+    caller: Anyone,
+    page: Annotated[PageParams, Depends(page_params)],
+    since: Annotated[dt.datetime | None, Query(description="此时刻以后记录的事件")] = None,
+    kind: Annotated[EventKind | None, Query(description="事件类型")] = None,
+) -> EventFeed:
+    """全部文件的生命周期事件（发布、修改、废止、失效 …），按记录时间先后；公众只见公开文件的."""
+    items, cursor = await service.feed(session, caller=caller, since=since, kind=kind, page=page)
+    return EventFeed(items=items, next_cursor=cursor, next=next_link(request, cursor))
 
 
 @router.post("/{document_id}/publish", response_model=DocumentRead, responses=WRITE_PROBLEMS)

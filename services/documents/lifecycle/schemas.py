@@ -60,6 +60,12 @@ class EventList(BaseModel):
     items: list[EventRead]
 
 
+class EventFeed(BaseModel):
+    items: list[EventRead]
+    next_cursor: str | None = None
+    next: str | None = None
+
+
 class IntervalRead(BaseModel):
     status: Validity
     label: str

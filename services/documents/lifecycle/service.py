@@ -10,11 +10,14 @@ import datetime as dt
 import uuid
 from typing import Any
 
+from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from services.common.auth import Principal
 from services.common.db import utcnow
 from services.common.errors import Conflict, NotFound, Unprocessable
+from services.common.pagination import PageParams, after_key, decode_cursor, encode_cursor
+from services.documents import visibility
 from services.documents.clock import today
 from services.documents.interpretations import repository as interpretations
 from services.documents.interpretations.models import Interpretation
@@ -326,3 +329,37 @@ async def events(
         related = event.related_document_id
         found.append(event_read(event, related is None or seen.get(related, False)))
     return found
+
+
+async def feed(
+    session: AsyncSession,
+    *,
+    caller: Principal,
+    since: dt.datetime | None,
+    kind: EventKind | None,
+    page: PageParams,
+) -> tuple[list[EventRead], str | None]:
+    """Every lifecycle event of the documents the caller may see, oldest first (the change feed
+    integrators follow); events of non-public documents never appear for the public."""
+    conditions = [visibility.visible_documents(caller)]
+    if since is not None:
+        conditions.append(col(DocumentEvent.recorded_at) >= since)
+    if kind is not None:
+        conditions.append(col(DocumentEvent.kind) == kind)
+    keys = [col(DocumentEvent.recorded_at), col(DocumentEvent.id)]
+    if page.cursor:
+        conditions.append(after_key(keys, decode_cursor(page.cursor, keys), descending=False))  # type: ignore[arg-type]
+    rows = await repository.events_page(session, conditions=conditions, limit=page.limit + 1)
+    more = len(rows) > page.limit
+    rows = rows[: page.limit]
+    cursor = encode_cursor([rows[-1].recorded_at, rows[-1].id]) if more else None
+    related = {r.related_document_id for r in rows if r.related_document_id is not None}
+    visible = set()
+    for document_id in related:
+        try:
+            await records.get_visible(session, caller, document_id)
+            visible.add(document_id)
+        except NotFound:
+            continue
+    return [event_read(r, r.related_document_id in visible or r.related_document_id is None)
+            for r in rows], cursor  # fmt: skip

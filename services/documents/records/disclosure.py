@@ -82,8 +82,8 @@ async def history(
     session: AsyncSession, *, caller: Principal, document_id: uuid.UUID
 ) -> list[DisclosureChange]:
     document = await records.get_visible(session, caller, document_id)
-    if not visibility.can_edit(caller, document) and not caller.is_staff:
-        # The public learns the current attribute only; reasons of past withholding stay internal.
+    if not visibility.can_edit(caller, document):
+        # Others learn the current attribute only; reasons of past withholding stay internal.
         return []
     rows = await session.exec(
         select(DisclosureChange)

@@ -155,6 +155,8 @@ async def read(session: AsyncSession, document: Document) -> DocumentRead:
             "events": f"{here}/events",
             "versions": f"{here}/versions",
             "interpretations": f"{here}/interpretations",
+            "attachments": f"{here}/attachments",
+            "validity": f"{here}/validity",
             "gazette": f"{here}/gazette",
             "disclosure_history": f"{here}/disclosure",
         },

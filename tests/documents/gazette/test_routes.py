@@ -1,5 +1,6 @@
 """政府公报: issues with ordered contents, linked both ways with the documents they carry."""
 
+from tests.documents.attachments.files import docx_bytes, pdf_bytes
 from tests.support.documents import DOCS, World
 
 GAZETTE = f"{DOCS}/gazette"
@@ -73,3 +74,37 @@ async def test_gazette_input_is_checked(world: World) -> None:
         assert response.status_code == status, (body, response.text)
         assert text in response.text
     assert (await world.docs.get(GAZETTE, headers=world.staff())).json()["items"] == []
+
+
+async def test_issue_pdf_upload_and_download(world: World) -> None:
+    body = {
+        "agency_id": world.agency["id"],
+        "year": 2020,
+        "issue_number": 3,
+        "issued_on": "2020-03-31",
+    }
+    issue = (await world.docs.post(GAZETTE, json=body, headers=world.staff())).json()
+    url = f"{GAZETTE}/{issue['id']}/pdf"
+    assert (await world.docs.get(url, headers=world.staff())).status_code == 404
+    wrong = await world.docs.put(
+        url, files={"file": ("公报.pdf", docx_bytes(["x"]))}, headers=world.staff()
+    )
+    assert wrong.status_code == 415
+    content = pdf_bytes("Gazette 2020-3")
+    uploaded = await world.docs.put(
+        url, files={"file": ("张掖市人民政府公报2020年第3期.pdf", content)}, headers=world.staff()
+    )
+    assert uploaded.status_code == 200, uploaded.text
+    assert uploaded.json()["pdf"] == url
+    assert (await world.docs.get(url)).status_code == 404  # the issue is not published yet
+    assert (
+        await world.docs.post(f"{GAZETTE}/{issue['id']}/publish", headers=world.staff())
+    ).status_code == 200
+    download = await world.docs.get(url)
+    assert download.status_code == 200
+    assert download.content == content
+    assert "filename*=UTF-8''" in download.headers["content-disposition"]
+    other = await world.docs.put(
+        url, files={"file": ("a.pdf", content)}, headers=world.staff(world.other)
+    )
+    assert other.status_code == 403

@@ -161,3 +161,39 @@ async def test_publication_rules(world: World) -> None:
     await world.publish(document)
     twice = await world.docs.post(url, headers=world.staff())
     assert twice.status_code == 409
+
+
+async def test_global_event_feed_hides_non_public_documents(world: World) -> None:
+    public = await world.publish(await world.create(doc_number="张政办发〔2020〕21号"))
+    withheld = await world.publish(
+        await world.create(
+            doc_number="张政办发〔2020〕22号",
+            disclosure="withheld",
+            disclosure_reason="内部事务",
+            disclosure_legal_basis="第十六条",
+        )
+    )
+    repeal = await world.docs.post(
+        f"{DOCS}/{withheld['id']}/repeal",
+        json={
+            "repealed_on": dt.date.today().isoformat(),
+            "repealing_document_id": public["id"],
+            "reason": "合并",
+        },
+        headers=world.staff(),
+    )
+    assert repeal.status_code == 200, repeal.text
+    feed = (await world.docs.get(f"{DOCS}/events")).json()
+    assert [(e["document_id"], e["kind"]) for e in feed["items"]] == [(public["id"], "published")]
+    own = (
+        await world.docs.get(f"{DOCS}/events", params={"limit": 1}, headers=world.staff())
+    ).json()
+    assert len(own["items"]) == 1
+    rest = await world.docs.get(
+        f"{DOCS}/events", params={"cursor": own["next_cursor"]}, headers=world.staff()
+    )
+    kinds = [e["kind"] for e in own["items"] + rest.json()["items"]]
+    assert kinds == ["published", "published", "repealed"]
+    # The public list of what the repealing document did shows nothing of the withheld one.
+    theirs = (await world.docs.get(f"{DOCS}/{public['id']}/events")).json()["items"]
+    assert [e["kind"] for e in theirs] == ["published"]
