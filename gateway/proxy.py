@@ -1,7 +1,7 @@
 """The distributed mode's upstream: a streaming reverse proxy on a pooled keep-alive client.
 
 aiohttp rather than httpx: measured on loopback here, it added ~0.6 ms p50 at ~1.7k req/s
-against ~2 ms at ~0.4k req/s for httpx (benchmarks/gateway.py repeats the comparison).
+against ~2 ms at ~0.4k req/s for httpx (benchmarks/proxy_clients.py repeats the comparison).
 """
 
 import logging
@@ -120,6 +120,9 @@ class HttpUpstream:
             auto_decompress=False,
             skip_auto_headers=("User-Agent", "Accept-Encoding", "Content-Type"),
         )
+        # aiohttp silently replays idempotent requests on a dropped keep-alive connection;
+        # the retry policy (once, idempotent only) is ours alone, and a test pins it.
+        self._session._retry_connection = False
         try:
             yield
         finally:

@@ -7,7 +7,11 @@ from starlette.types import ASGIApp
 
 from services.catalog.agencies.routes import router as agencies_router
 from services.catalog.divisions.routes import router as divisions_router
+from services.catalog.domains.routes import router as domains_router
+from services.catalog.items.routes import router as items_router
 from services.catalog.settings import CatalogSettings
+from services.catalog.templates.routes import router as templates_router
+from services.catalog.versions.routes import router as versions_router
 from services.common.app import build_service_app, service_index_router
 
 PEERS: tuple[str, ...] = ()
@@ -26,6 +30,10 @@ def create_app(
             service_index_router("catalog", "行政区划、机关、26 个试点领域和政务公开事项标准目录"),
             divisions_router,
             agencies_router,
+            domains_router,
+            items_router,
+            versions_router,
+            templates_router,
         ],
         peers=peers,
         peer_names=PEERS,

@@ -5,7 +5,10 @@ from collections.abc import Mapping
 from fastapi import FastAPI
 from starlette.types import ASGIApp
 
-from services.common.app import build_service_app, service_index_router
+from services.common.app import build_service_app
+from services.documents.lifecycle.routes import router as lifecycle_router
+from services.documents.records.routes import router as records_router
+from services.documents.reference.routes import router as reference_router
 from services.documents.settings import DocumentsSettings
 
 PEERS: tuple[str, ...] = ("catalog",)
@@ -21,9 +24,11 @@ def create_app(
         title="Gongkai 文件服务",
         description="规章、行政规范性文件及其解读、附件、政府公报和全文检索。",
         routers=[
-            service_index_router(
-                "documents", "规章、行政规范性文件及其解读、附件、政府公报和全文检索"
-            )
+            # GET /api/v1/documents is the document list, so this service has no index route.
+            # Fixed paths (/types, /ledger …) before /{document_id}, which would shadow them.
+            reference_router,
+            lifecycle_router,
+            records_router,
         ],
         peers=peers,
         peer_names=PEERS,

@@ -18,7 +18,7 @@ async def test_each_prefix_reaches_its_service(client: httpx.AsyncClient) -> Non
     for entry in SERVICES:
         response = await client.get(f"/api/v1/{entry.name}")
         assert response.status_code == 200
-        assert response.json()["service"] == entry.name
+        assert reached(entry.name, response.json())
 
 
 async def test_one_openapi_covers_every_service(client: httpx.AsyncClient) -> None:
@@ -47,3 +47,10 @@ async def test_unknown_paths_are_problems(client: httpx.AsyncClient) -> None:
         assert response.status_code == 404
         assert response.headers["content-type"] == "application/problem+json"
         assert response.json()["title"] == "未找到"
+
+
+def reached(service: str, body: dict[str, object]) -> bool:
+    """``/api/v1/<service>`` is the service index, except documents, where it is the list."""
+    if service == "documents":
+        return isinstance(body.get("items"), list)
+    return body.get("service") == service

@@ -1,12 +1,17 @@
 """Builders of catalog test data: credit codes with valid check digits, divisions, agencies."""
 
 import hashlib
+import time
 from typing import Any
+
+import httpx
 
 from services.catalog.agencies.models import AgencyKind
 from services.catalog.agencies.schemas import AgencyCreate
 from services.catalog.divisions.schemas import DivisionCreate
+from services.catalog.domains.seed import domain_id
 from services.common.identifiers import CREDIT_CODE_CHARSET, credit_code_check_char
+from tests.support.tokens import TokenMinter
 
 
 def credit_code(seed: str, *, division_code: str = "620700") -> str:
@@ -45,3 +50,77 @@ def agency_create(
 def agency_body(name: str = "张掖市人民政府办公室", **fields: Any) -> dict[str, Any]:
     """The JSON body of ``POST /api/v1/catalog/agencies``."""
     return agency_create(name, **fields).model_dump(mode="json", exclude_defaults=True)
+
+
+# --- catalog items, versions and the callers who edit them ------------------------------
+
+CATALOG = "/api/v1/catalog"
+
+
+def land_domain_id() -> str:
+    return str(domain_id("land-expropriation-compensation"))
+
+
+def item_body(level1: str = "征收土地信息", **fields: Any) -> dict[str, Any]:
+    """The example row of domain.md §3 (重大建设项目 / 征地) as the JSON of one item."""
+    body: dict[str, Any] = {
+        "domain_id": land_domain_id(),
+        "level1": level1,
+        "level2": "征收土地信息",
+        "elements": [
+            {"name": "征地告知书及报批前程序材料", "required": True},
+            {"name": "征收土地方案", "required": True},
+            {"name": "征地补偿安置方案公告等", "required": True},
+        ],
+        "basis": "《政府信息公开条例》等",
+        "deadline": {"text": "信息形成20个工作日内"},
+        "subject": "乡镇政府/街道",
+        "channels": ["website", "new_media", "service_centre"],
+        "audience": "everyone",
+        "mode": "proactive",
+        "levels": ["township"],
+    }
+    body.update(fields)
+    return body
+
+
+def platform_admin(tokens: TokenMinter) -> dict[str, str]:
+    return tokens.headers(roles=["platform_admin"], scopes=["catalog:manage"])
+
+
+def catalog_editor(tokens: TokenMinter, *agency_ids: object) -> dict[str, str]:
+    """An editor of these agencies, allowed to read and write their catalog drafts."""
+    return tokens.headers(
+        roles=["editor"], scopes=["catalog:read", "catalog:write"], agencies=agency_ids
+    )
+
+
+def catalog_publisher(tokens: TokenMinter, *agency_ids: object, mfa: bool = True) -> dict[str, str]:
+    """A publisher of these agencies, with a fresh multi-factor login unless ``mfa`` is False."""
+    extra: dict[str, Any] = {"acr": "mfa", "auth_time": int(time.time())} if mfa else {}
+    return tokens.headers(
+        roles=["publisher"],
+        scopes=["catalog:read", "catalog:write", "catalog:publish"],
+        agencies=agency_ids,
+        **extra,
+    )
+
+
+async def register_agency(
+    client: httpx.AsyncClient,
+    tokens: TokenMinter,
+    name: str = "东街街道办事处",
+    *,
+    division_code: str = "620702001",
+    kind: AgencyKind = AgencyKind.SUBDISTRICT,
+) -> str:
+    """Loads the Zhangye divisions (idempotent) and registers an agency; returns its id."""
+    divisions = {"divisions": [d.model_dump(mode="json") for d in ZHANGYE_DIVISIONS]}
+    loaded = await client.post(
+        f"{CATALOG}/divisions/import", json=divisions, headers=platform_admin(tokens)
+    )
+    assert loaded.status_code == 200, loaded.text
+    body = agency_body(name, division_code=division_code, kind=kind)
+    created = await client.post(f"{CATALOG}/agencies", json=body, headers=platform_admin(tokens))
+    assert created.status_code == 201, created.text
+    return str(created.json()["id"])

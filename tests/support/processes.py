@@ -44,7 +44,7 @@ class ServerProcess:
             )
         return self
 
-    def wait_ready(self, url: str, timeout: float = 30.0) -> None:
+    def wait_ready(self, url: str, timeout: float = 90.0) -> None:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.proc is not None and self.proc.poll() is not None:

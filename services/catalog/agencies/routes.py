@@ -7,7 +7,15 @@ from fastapi import APIRouter, Depends, Path, Query, Request
 
 from services.catalog.agencies import service
 from services.catalog.agencies.models import AgencyKind
-from services.catalog.agencies.schemas import AgencyCreate, AgencyList, AgencyRead, AgencyUpdate
+from services.catalog.agencies.schemas import (
+    AgencyCreate,
+    AgencyList,
+    AgencyRead,
+    AgencyUpdate,
+    GuideRead,
+    Regulation,
+    RegulationList,
+)
 from services.common.auth import Principal, Role, public, requires
 from services.common.db import SessionDep
 from services.common.errors import problem_responses
@@ -71,6 +79,25 @@ async def read_agency_by_code(
 async def read_agency(agency_id: uuid.UUID, session: SessionDep, _caller: Anyone) -> AgencyRead:
     """按编号读取机关."""
     return await service.to_read(session, await service.get(session, agency_id))
+
+
+@router.get("/{agency_id}/guide", response_model=GuideRead, responses=problem_responses(404, 422))
+async def read_guide(agency_id: uuid.UUID, session: SessionDep, _caller: Anyone) -> GuideRead:
+    """政府信息公开指南：指南全文、政府信息公开工作机构的联系方式和相关制度."""
+    return service.guide(await service.get(session, agency_id))
+
+
+@router.get(
+    "/{agency_id}/regulations", response_model=RegulationList, responses=problem_responses(404, 422)
+)
+async def read_regulations(
+    agency_id: uuid.UUID, session: SessionDep, _caller: Anyone
+) -> RegulationList:
+    """政府信息公开制度（如 主动公开制度、依申请公开工作规程）."""
+    agency = await service.get(session, agency_id)
+    return RegulationList(
+        agency_id=agency.id, items=[Regulation.model_validate(r) for r in agency.regulations]
+    )
 
 
 @router.post(

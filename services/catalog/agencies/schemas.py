@@ -118,6 +118,20 @@ class AgencyUpdate(BaseModel):
     regulations: list[Regulation] | None = Field(None, max_length=50)
 
 
+class AgencyLinks(BaseModel):
+    """The 政府信息公开 column's fixed parts and the agency's catalog, as addresses."""
+
+    self: str
+    guide: str = Field(description="政府信息公开指南")
+    regulations: str = Field(description="政府信息公开制度")
+    statutory_content: str = Field(description="法定主动公开内容（文件服务）")
+    annual_reports: str = Field(description="政府信息公开工作年度报告（依申请公开服务）")
+    on_request: str = Field(description="依申请公开：提出申请（依申请公开服务）")
+    catalog: str = Field(description="当前发布的政务公开事项标准目录")
+    domains: str = Field(description="目录涉及的领域")
+    versions: str = Field(description="目录的历次发布版本")
+
+
 class AgencyRead(BaseModel):
     id: uuid.UUID
     name: str
@@ -133,6 +147,23 @@ class AgencyRead(BaseModel):
     publication_deadline_days: int = Field(
         description="主动公开期限（工作日）：机关设置，否则所在区划（逐级向上），否则默认 20"
     )
+    links: AgencyLinks
+
+
+class GuideRead(BaseModel):
+    """政府信息公开指南 with the office that handles disclosure and requests."""
+
+    agency_id: uuid.UUID
+    agency_name: str
+    guide: str | None = Field(description="指南全文；未填写时为空")
+    contact: Contact
+    regulations: list[Regulation]
+    links: AgencyLinks
+
+
+class RegulationList(BaseModel):
+    agency_id: uuid.UUID
+    items: list[Regulation]
 
 
 class AgencyList(BaseModel):

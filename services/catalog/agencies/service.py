@@ -7,7 +7,15 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from services.catalog.agencies import repository
 from services.catalog.agencies.models import KIND_LABELS, Agency, AgencyKind
 from services.catalog.agencies.names import query_variants, search_text
-from services.catalog.agencies.schemas import AgencyCreate, AgencyRead, AgencyUpdate, Contact
+from services.catalog.agencies.schemas import (
+    AgencyCreate,
+    AgencyLinks,
+    AgencyRead,
+    AgencyUpdate,
+    Contact,
+    GuideRead,
+    Regulation,
+)
 from services.catalog.columns import column
 from services.catalog.divisions import repository as divisions
 from services.catalog.divisions import service as division_service
@@ -54,6 +62,38 @@ async def deadline_days(session: AsyncSession, agency: Agency) -> int:
     return DEFAULT_PUBLICATION_DEADLINE_DAYS
 
 
+def links(agency_id: uuid.UUID) -> AgencyLinks:
+    # The documents and requests services own the statutory content, annual reports and
+    # applications; these are their list/submit addresses filtered to this agency.
+    base = f"/api/v1/catalog/agencies/{agency_id}"
+    return AgencyLinks(
+        self=base,
+        guide=f"{base}/guide",
+        regulations=f"{base}/regulations",
+        statutory_content=f"/api/v1/documents?agency={agency_id}",
+        annual_reports=f"/api/v1/requests/annual-reports?agency={agency_id}",
+        on_request=f"/api/v1/requests?agency={agency_id}",
+        catalog=f"/api/v1/catalog/items?agency={agency_id}",
+        domains=f"{base}/domains",
+        versions=f"{base}/versions",
+    )
+
+
+def contact(agency: Agency) -> Contact:
+    return Contact(**{f: getattr(agency, f"contact_{f}") for f in CONTACT_FIELDS})
+
+
+def guide(agency: Agency) -> GuideRead:
+    return GuideRead(
+        agency_id=agency.id,
+        agency_name=agency.name,
+        guide=agency.guide,
+        contact=contact(agency),
+        regulations=[Regulation.model_validate(r) for r in agency.regulations],
+        links=links(agency.id),
+    )
+
+
 async def to_read(session: AsyncSession, agency: Agency) -> AgencyRead:
     return AgencyRead(
         id=agency.id,
@@ -65,9 +105,10 @@ async def to_read(session: AsyncSession, agency: Agency) -> AgencyRead:
         kind=agency.kind,
         kind_label=KIND_LABELS[AgencyKind(agency.kind)],
         parent_id=agency.parent_id,
-        contact=Contact(**{f: getattr(agency, f"contact_{f}") for f in CONTACT_FIELDS}),
+        contact=contact(agency),
         index_number_pattern=agency.index_number_pattern,
         publication_deadline_days=await deadline_days(session, agency),
+        links=links(agency.id),
     )
 
 

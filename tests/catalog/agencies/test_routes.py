@@ -136,3 +136,37 @@ async def test_divisions_are_written_by_platform_admins(
     assert "6 位、9 位或 12 位" in wrong.json()["detail"]
     listed = await catalog.get(f"{BASE}/divisions", params={"level": "county"})
     assert [d["code"] for d in listed.json()["items"]] == ["370304"]
+
+
+async def test_the_disclosure_column_is_reachable_from_the_agency(
+    catalog: httpx.AsyncClient, tokens: TokenMinter
+) -> None:
+    await load_divisions(catalog, tokens)
+    agency = (
+        await catalog.post(f"{BASE}/agencies", json=agency_body(), headers=admin(tokens))
+    ).json()
+    patch = {
+        "guide": "一、主动公开……二、依申请公开：申请人可通过当面、邮寄、网络提出申请。",
+        "regulations": [{"title": "张掖市人民政府办公室政府信息主动公开制度", "url": None}],
+        "contact": {"address": "张掖市甘州区县府街 1 号", "hours": "工作日 9:00-17:00"},
+    }
+    patched = await catalog.patch(
+        f"{BASE}/agencies/{agency['id']}", json=patch, headers=admin(tokens)
+    )
+    assert patched.status_code == 200, patched.text
+    links = patched.json()["links"]
+    assert set(links) == {
+        "self", "guide", "regulations", "statutory_content", "annual_reports", "on_request",
+        "catalog", "domains", "versions",
+    }  # fmt: skip
+    assert links["statutory_content"] == f"/api/v1/documents?agency={agency['id']}"
+    guide = (await catalog.get(links["guide"])).json()
+    assert guide["guide"].startswith("一、主动公开")
+    assert guide["contact"]["hours"] == "工作日 9:00-17:00"
+    assert guide["regulations"] == patch["regulations"]
+    regulations = (await catalog.get(links["regulations"])).json()
+    assert regulations["items"] == patch["regulations"]
+    for name in ("self", "catalog", "domains", "versions"):
+        assert (await catalog.get(links[name])).status_code == 200, name
+    missing = await catalog.get(f"{BASE}/agencies/{uuid.uuid4()}/guide")
+    assert missing.status_code == 404

@@ -1,0 +1,121 @@
+"""HTTP routes of the lifecycle: publish, amend, repeal, expiry, events and validity."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Response
+
+from services.common.auth import Principal, Role, public, requires
+from services.common.db import SessionDep
+from services.common.errors import problem_responses
+from services.documents.lifecycle import repository, service
+from services.documents.lifecycle.models import VALIDITY_LABELS, Validity
+from services.documents.lifecycle.schemas import (
+    AmendBody,
+    EventList,
+    ExpiryResult,
+    IntervalRead,
+    PublishBody,
+    RepealBody,
+    ValidityHistory,
+)
+from services.documents.paths import DocumentId
+from services.documents.records import present
+from services.documents.records import service as records
+from services.documents.records.schemas import DocumentRead
+
+router = APIRouter(prefix="/api/v1/documents", tags=["文件生命周期"])
+
+Publisher = Annotated[
+    Principal,
+    requires(
+        roles=[Role.PUBLISHER, Role.AGENCY_ADMIN, Role.PLATFORM_ADMIN],
+        scopes=["documents:publish"],
+        step_up=True,
+    ),
+]
+Admin = Annotated[Principal, requires(roles=[Role.PLATFORM_ADMIN], scopes=["documents:manage"])]
+Anyone = Annotated[Principal, public()]
+WRITE_PROBLEMS = problem_responses(401, 403, 404, 409, 422)
+
+
+@router.post("/expiries", response_model=ExpiryResult, responses=problem_responses(401, 403))
+async def record_expiries(session: SessionDep, _caller: Admin) -> ExpiryResult:
+    """记录有效期已届满文件的失效事件（可定时调用，重复调用无副作用）."""
+    return ExpiryResult(expired=await service.record_expiries(session))
+
+
+@router.post("/{document_id}/publish", response_model=DocumentRead, responses=WRITE_PROBLEMS)
+async def publish(
+    document_id: DocumentId,
+    response: Response,
+    session: SessionDep,
+    caller: Publisher,
+    body: PublishBody | None = None,
+) -> DocumentRead:
+    """发布文件：须已确定公开属性；政策性文件须同步发布解读（三同步）."""
+    document = await service.publish(
+        session, caller=caller, document_id=document_id, data=body or PublishBody()
+    )
+    response.headers["ETag"] = present.etag(document)
+    return await present.read(session, document)
+
+
+@router.post("/{document_id}/amend", response_model=DocumentRead, responses=WRITE_PROBLEMS)
+async def amend(
+    document_id: DocumentId,
+    body: AmendBody,
+    response: Response,
+    session: SessionDep,
+    caller: Publisher,
+) -> DocumentRead:
+    """登记后一文件对本文件的修改（已修改或部分失效），两份文件相互关联."""
+    document = await service.amend(session, caller=caller, document_id=document_id, data=body)
+    response.headers["ETag"] = present.etag(document)
+    return await present.read(session, document)
+
+
+@router.post("/{document_id}/repeal", response_model=DocumentRead, responses=WRITE_PROBLEMS)
+async def repeal(
+    document_id: DocumentId,
+    body: RepealBody,
+    response: Response,
+    session: SessionDep,
+    caller: Publisher,
+) -> DocumentRead:
+    """废止文件：日期、作出废止的文件或决定、理由."""
+    document = await service.repeal(session, caller=caller, document_id=document_id, data=body)
+    response.headers["ETag"] = present.etag(document)
+    return await present.read(session, document)
+
+
+@router.get(
+    "/{document_id}/events", response_model=EventList, responses=problem_responses(404, 422)
+)
+async def list_events(document_id: DocumentId, session: SessionDep, caller: Anyone) -> EventList:
+    """文件的生命周期事件（发布、修改、废止、失效 …），以及它对其他文件作出的修改和废止."""
+    return EventList(items=await service.events(session, caller=caller, document_id=document_id))
+
+
+@router.get(
+    "/{document_id}/validity",
+    response_model=ValidityHistory,
+    responses=problem_responses(404, 422),
+)
+async def validity_history(
+    document_id: DocumentId, session: SessionDep, caller: Anyone
+) -> ValidityHistory:
+    """有效性的各个时段及其原因."""
+    document = await records.get_visible(session, caller, document_id)
+    rows = await repository.intervals(session, document.id)
+    return ValidityHistory(
+        items=[
+            IntervalRead(
+                status=Validity(r.status),
+                label=VALIDITY_LABELS[Validity(r.status)],
+                starts_on=r.starts_on,
+                ends_on=r.ends_on,
+                cause=r.cause,
+            )
+            for r in rows
+        ]
+    )

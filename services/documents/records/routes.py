@@ -1,0 +1,216 @@
+"""HTTP routes of the document record."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Header, Request, Response
+
+from services.common.auth import Principal, Role, public, requires
+from services.common.db import SessionDep
+from services.common.errors import problem_responses
+from services.common.pagination import PageParams, next_link, page_params
+from services.documents.paths import DocumentId
+from services.documents.records import disclosure, present, service
+from services.documents.records.filters import DocumentFilters, document_filters
+from services.documents.records.schemas import (
+    CountRead,
+    DocumentCreate,
+    DocumentList,
+    DocumentRead,
+    DocumentUpdate,
+)
+from services.documents.records.schemas_disclosure import (
+    DisclosureChangeRead,
+    DisclosureHistory,
+    DisclosureWrite,
+    VersionList,
+    VersionRead,
+)
+
+router = APIRouter(prefix="/api/v1/documents", tags=["文件"])
+
+WRITER_ROLES = [Role.EDITOR, Role.PUBLISHER, Role.AGENCY_ADMIN, Role.PLATFORM_ADMIN]
+Writer = Annotated[Principal, requires(roles=WRITER_ROLES, scopes=["documents:write"])]
+Anyone = Annotated[Principal, public()]
+IdempotencyKey = Annotated[
+    str | None,
+    Header(
+        alias="Idempotency-Key",
+        min_length=1,
+        max_length=200,
+        description="重复提交时返回第一次创建的文件，不会重复登记",
+    ),
+]
+IfMatch = Annotated[
+    str | None, Header(alias="If-Match", max_length=200, description="读取时的 ETag")
+]
+IfNoneMatch = Annotated[str | None, Header(alias="If-None-Match", max_length=200)]
+
+
+@router.get("", response_model=DocumentList, responses=problem_responses(400, 422))
+async def list_documents(
+    request: Request,
+    session: SessionDep,
+    caller: Anyone,
+    page: Annotated[PageParams, Depends(page_params)],
+    filters: Annotated[DocumentFilters, Depends(document_filters)],
+) -> DocumentList:
+    """文件列表，按成文日期倒序；公众只能看到已发布的主动公开文件."""
+    rows, cursor = await service.list_page(
+        session, caller=caller, filters=filters.conditions(), page=page
+    )
+    loaded = await present.load(session, rows)
+    return DocumentList(
+        items=[present.summary(r, loaded) for r in rows],
+        next_cursor=cursor,
+        next=next_link(request, cursor),
+    )
+
+
+@router.get("/count", response_model=CountRead, responses=problem_responses(422))
+async def count_documents(
+    session: SessionDep,
+    caller: Anyone,
+    filters: Annotated[DocumentFilters, Depends(document_filters)],
+) -> CountRead:
+    """符合条件、调用者可见的文件数."""
+    return CountRead(
+        count=await service.count(session, caller=caller, filters=filters.conditions())
+    )
+
+
+@router.post(
+    "",
+    status_code=201,
+    response_model=DocumentRead,
+    responses=problem_responses(401, 403, 409, 422, 503),
+)
+async def create_document(
+    body: DocumentCreate,
+    request: Request,
+    response: Response,
+    session: SessionDep,
+    caller: Writer,
+    idempotency_key: IdempotencyKey = None,
+) -> DocumentRead:
+    """登记文件（草稿）；索引号按发文机关的格式自动生成."""
+    existing = await service.replayed(session, caller, idempotency_key, body)
+    if existing is not None:
+        response.status_code = 200
+        response.headers["Idempotent-Replayed"] = "true"
+        document = existing
+    else:
+        document = await service.create(
+            session,
+            caller=caller,
+            catalog=request.app.state.peers["catalog"],
+            data=body,
+            idempotency_key=idempotency_key,
+        )
+    response.headers["ETag"] = present.etag(document)
+    response.headers["Location"] = f"{present.BASE}/{document.id}"
+    return await present.read(session, document)
+
+
+@router.get(
+    "/{document_id}",
+    response_model=DocumentRead,
+    responses={**problem_responses(404, 422), 304: {}},
+)
+async def read_document(
+    document_id: DocumentId,
+    response: Response,
+    session: SessionDep,
+    caller: Anyone,
+    if_none_match: IfNoneMatch = None,
+) -> DocumentRead | Response:
+    """读取文件；带 ETag，If-None-Match 命中时返回 304."""
+    document = await service.get_visible(session, caller, document_id)
+    tag = present.etag(document)
+    if if_none_match is not None and tag in {t.strip() for t in if_none_match.split(",")}:
+        return Response(status_code=304, headers={"ETag": tag})
+    response.headers["ETag"] = tag
+    return await present.read(session, document)
+
+
+@router.patch(
+    "/{document_id}",
+    response_model=DocumentRead,
+    responses=problem_responses(401, 403, 404, 409, 412, 422, 428),
+)
+async def update_document(
+    document_id: DocumentId,
+    body: DocumentUpdate,
+    request: Request,
+    response: Response,
+    session: SessionDep,
+    caller: Writer,
+    if_match: IfMatch = None,
+) -> DocumentRead:
+    """修改文件（须带 If-Match）；已发布的文件须填写修改原因，并留存版本."""
+    document = await service.update(
+        session,
+        caller=caller,
+        catalog=request.app.state.peers["catalog"],
+        document_id=document_id,
+        data=body,
+        if_match=if_match,
+    )
+    response.headers["ETag"] = present.etag(document)
+    return await present.read(session, document)
+
+
+@router.put(
+    "/{document_id}/disclosure",
+    response_model=DocumentRead,
+    responses=problem_responses(401, 403, 404, 422),
+)
+async def set_disclosure(
+    document_id: DocumentId,
+    body: DisclosureWrite,
+    response: Response,
+    session: SessionDep,
+    caller: Writer,
+) -> DocumentRead:
+    """确定、年度审查或调整公开属性；依申请公开、不予公开须写明理由和法律依据."""
+    document = await disclosure.set_attribute(
+        session, caller=caller, document_id=document_id, data=body
+    )
+    response.headers["ETag"] = present.etag(document)
+    return await present.read(session, document)
+
+
+@router.get(
+    "/{document_id}/disclosure",
+    response_model=DisclosureHistory,
+    responses=problem_responses(404, 422),
+)
+async def disclosure_history(
+    document_id: DocumentId, session: SessionDep, caller: Anyone
+) -> DisclosureHistory:
+    """公开属性的确定、审查和调整记录（工作人员可见）."""
+    rows = await disclosure.history(session, caller=caller, document_id=document_id)
+    return DisclosureHistory(
+        items=[DisclosureChangeRead.model_validate(r, from_attributes=True) for r in rows]
+    )
+
+
+@router.get(
+    "/{document_id}/versions", response_model=VersionList, responses=problem_responses(404, 422)
+)
+async def list_versions(
+    document_id: DocumentId, session: SessionDep, caller: Anyone
+) -> VersionList:
+    """已发布文件的每次修改：何时、为何、改了什么（修改人仅本机关可见）."""
+    rows, show_actor = await service.versions(session, caller=caller, document_id=document_id)
+    return VersionList(
+        items=[
+            VersionRead(
+                number=v.number,
+                recorded_at=v.recorded_at,
+                actor=v.actor if show_actor else None,
+                reason=v.reason,
+                changes=dict(v.changes),
+            )
+            for v in rows
+        ]
+    )

@@ -1,0 +1,69 @@
+"""Highlighted titles and snippets from stored text (measured far cheaper than an engine's
+snippet generator): find the query's words in a folded copy of the same length, then mark
+the same positions in the original text."""
+
+import html
+import re
+from collections.abc import Sequence
+
+from services.documents.search.analysis import fold_aligned
+
+SNIPPET_CHARS = 120
+_BLANKS = re.compile(r"\s+")
+
+
+def _spans(text: str, needles: Sequence[str]) -> list[tuple[int, int]]:
+    folded = fold_aligned(text)
+    spans: list[tuple[int, int]] = []
+    for needle in needles:
+        if not needle:
+            continue
+        start = folded.find(needle)
+        while start != -1:
+            spans.append((start, start + len(needle)))
+            start = folded.find(needle, start + len(needle))
+    spans.sort()
+    merged: list[tuple[int, int]] = []
+    for start, end in spans:
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def _mark(text: str, spans: Sequence[tuple[int, int]], offset: int = 0) -> str:
+    out: list[str] = []
+    position = 0
+    for span_start, span_end in spans:
+        start, end = max(span_start - offset, 0), min(span_end - offset, len(text))
+        if end <= 0 or start >= len(text) or start >= end:
+            continue
+        out += [html.escape(text[position:start]), "<em>", html.escape(text[start:end]), "</em>"]
+        position = end
+    out.append(html.escape(text[position:]))
+    return "".join(out)
+
+
+def contains_any(text: str, needles: Sequence[str]) -> bool:
+    return bool(text) and bool(_spans(text, needles))
+
+
+def highlight_whole(text: str, needles: Sequence[str]) -> str:
+    return _mark(text, _spans(text, needles))
+
+
+def snippet(text: str, needles: Sequence[str], size: int = SNIPPET_CHARS) -> str:
+    """About ``size`` characters around the first match (or the opening), marked up."""
+    text = _BLANKS.sub(" ", text).strip()
+    spans = _spans(text, needles)
+    if not spans:
+        return html.escape(text[:size]) + ("…" if len(text) > size else "")
+    first = spans[0][0]
+    start = max(0, first - size // 4)
+    end = min(len(text), start + size)
+    window = text[start:end]
+    inside = [(s, e) for s, e in spans if s < end and e > start]
+    prefix = "…" if start > 0 else ""
+    suffix = "…" if end < len(text) else ""
+    return prefix + _mark(window, inside, offset=start) + suffix

@@ -1,0 +1,49 @@
+"""The port every search backend implements; the documents service sees only this."""
+
+import uuid
+from collections.abc import Sequence
+from typing import Protocol, runtime_checkable
+
+from services.documents.search.models import (
+    IndexedDocument,
+    Scope,
+    SearchQuery,
+    SearchResults,
+    Suggestion,
+)
+
+
+@runtime_checkable
+class SearchIndex(Protocol):
+    """A derived, rebuildable index of documents.
+
+    Calls are synchronous (both engines answer in milliseconds); async callers run them in a
+    worker thread. Writes are idempotent by (id, version): a version older than the indexed
+    one is ignored, so replaying an outbox from any point converges.
+    """
+
+    def upsert(self, documents: Sequence[IndexedDocument]) -> int:
+        """Index these versions (skipping stale ones); returns how many were applied."""
+        ...
+
+    def delete(self, document_id: uuid.UUID, version: int | None = None) -> bool:
+        """Remove a document unless a newer version than ``version`` is indexed."""
+        ...
+
+    def indexed_version(self, document_id: uuid.UUID) -> int | None: ...
+
+    def count(self) -> int:
+        """Documents in the index, whatever their visibility (for lag and reindex checks)."""
+        ...
+
+    def search(self, query: SearchQuery) -> SearchResults: ...
+
+    def suggest(self, q: str, scope: Scope, limit: int = 10) -> list[Suggestion]:
+        """Autocomplete over titles and 发文字号; pinyin initials (zwgk) find 政务公开."""
+        ...
+
+    def clear(self) -> None:
+        """Drop every document (before a full rebuild)."""
+        ...
+
+    def close(self) -> None: ...

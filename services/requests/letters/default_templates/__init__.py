@@ -1,0 +1,1 @@
+"""Built-in letter templates (data files; see README.md)."""

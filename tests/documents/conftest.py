@@ -1,0 +1,28 @@
+"""Documents fixtures: the documents app with an in-process catalog, two agencies registered."""
+
+from collections.abc import AsyncIterator
+
+import pytest
+
+from services.catalog.app import create_app as create_catalog
+from services.catalog.settings import CatalogSettings
+from services.documents.app import create_app as create_documents
+from services.documents.settings import DocumentsSettings
+from tests.conftest import ServiceSettingsFactory
+from tests.support.apps import client_for
+from tests.support.documents import World, register_agencies
+from tests.support.tokens import TokenMinter
+
+
+@pytest.fixture
+async def world(
+    make_service_settings: ServiceSettingsFactory, tokens: TokenMinter
+) -> AsyncIterator[World]:
+    settings = await make_service_settings(["catalog", "documents"])
+    assert isinstance(settings["catalog"], CatalogSettings)
+    assert isinstance(settings["documents"], DocumentsSettings)
+    catalog_app = create_catalog(settings["catalog"])
+    documents_app = create_documents(settings["documents"], peers={"catalog": catalog_app})
+    async with client_for(catalog_app) as catalog, client_for(documents_app) as docs:
+        agency, other = await register_agencies(catalog, tokens)
+        yield World(docs=docs, catalog=catalog, tokens=tokens, agency=agency, other=other)

@@ -1,0 +1,34 @@
+"""Requests fixtures: the whole system with two agencies registered in the catalog."""
+
+from dataclasses import dataclass
+
+import httpx
+import pytest
+
+from services.common.auth import Role
+from tests.support.catalog import ZHANGYE_DIVISIONS, agency_body
+from tests.support.tokens import TokenMinter
+
+
+@dataclass(frozen=True)
+class Agencies:
+    a: str
+    b: str
+
+
+@pytest.fixture
+async def agencies(client: httpx.AsyncClient, tokens: TokenMinter) -> Agencies:
+    """Two agencies in the catalog: A handles the requests, B is another agency."""
+    admin = tokens.headers(roles=[Role.PLATFORM_ADMIN], scopes=["catalog:manage"])
+    body = {"divisions": [d.model_dump(mode="json") for d in ZHANGYE_DIVISIONS]}
+    loaded = await client.post("/api/v1/catalog/divisions/import", json=body, headers=admin)
+    assert loaded.status_code == 200, loaded.text
+    ids = []
+    for name in ("张掖市人民政府办公室", "张掖市自然资源局"):
+        extra = {"contact": {"phone": "0936-8210000"}} if name.endswith("局") else {}
+        made = await client.post(
+            "/api/v1/catalog/agencies", json=agency_body(name, **extra), headers=admin
+        )
+        assert made.status_code == 201, made.text
+        ids.append(made.json()["id"])
+    return Agencies(*ids)
