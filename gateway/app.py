@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator, Callable, Mapping
 from contextlib import AsyncExitStack, asynccontextmanager
 from typing import Any
 
+import httpx
 from fastapi import FastAPI
 from fastapi.openapi.docs import get_swagger_ui_html
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
@@ -14,6 +15,8 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from gateway.database import ensure_gateway_database
 from gateway.edge import Edge, EdgeConfig, PrincipalCache
+from gateway.oauth.federation import Provider
+from gateway.oauth.federation import router as federation_router
 from gateway.oauth.keys import load_signing_keys
 from gateway.oauth.routes import router as oauth_router
 from gateway.oauth.server import AuthorizationServer
@@ -158,11 +161,13 @@ def _gateway_api(
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         async with AsyncExitStack() as stack:
+            stack.push_async_callback(api.state.limiter.aclose)
             await ensure_gateway_database(settings.database_url)
             database = Database(settings.database_url)
             stack.push_async_callback(database.dispose)
             api.state.gateway_db = database
             denylist.database = database
+            api.state.http = await stack.enter_async_context(httpx.AsyncClient(timeout=10))
             for upstream in upstreams.values():
                 await stack.enter_async_context(upstream.lifespan())
             await load_route_table(route_table, upstreams)
@@ -190,6 +195,10 @@ def _gateway_api(
     api.state.limiter = build_limiter(settings, on_degraded=metrics.rate_limit_degraded.inc)
     install_error_handlers(api)
     api.include_router(oauth_router)
+    api.include_router(federation_router)
+    api.state.oidc_providers = {
+        name: Provider(name, config) for name, config in settings.oidc_providers.items()
+    }
     merged: dict[str, Any] = {}
 
     @api.get("/metrics", include_in_schema=False)

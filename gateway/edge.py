@@ -6,6 +6,7 @@ headers dropped, CORS from an allowlist, rate limits, deny-by-default on the rou
 security headers and ``Cache-Control: no-store`` on anything personal.
 """
 
+import fnmatch
 import ipaddress
 import logging
 import time
@@ -104,8 +105,9 @@ class EdgeConfig:
         )
 
     def body_limit(self, path: str) -> int:
-        for prefix, limit in self.body_limits:
-            if path.startswith(prefix):
+        """The most specific rule: a path prefix, or a pattern with ``*`` (fnmatch)."""
+        for rule, limit in self.body_limits:
+            if path.startswith(rule) or ("*" in rule and fnmatch.fnmatchcase(path, rule)):
                 return limit
         return self.max_body_bytes
 

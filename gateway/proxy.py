@@ -120,6 +120,9 @@ class HttpUpstream:
             auto_decompress=False,
             skip_auto_headers=("User-Agent", "Accept-Encoding", "Content-Type"),
         )
+        # aiohttp silently replays idempotent requests on a dropped keep-alive connection;
+        # the retry policy (once, idempotent only) is ours alone, and a test pins it.
+        self._session._retry_connection = False
         try:
             yield
         finally:

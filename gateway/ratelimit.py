@@ -109,6 +109,12 @@ class RateLimiter:
         self._now = now or (lambda: dt.datetime.now(dt.UTC))
         self._on_degraded = on_degraded
 
+    async def aclose(self) -> None:
+        """Close the Redis connections (left to the garbage collector they warn)."""
+        client = getattr(getattr(self.shared, "bridge", None), "storage", None)
+        if client is not None:
+            await client.aclose()
+
     async def check(self, caller: Caller, *, write: bool) -> Decision:
         try:
             decision = await self._hit(

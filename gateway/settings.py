@@ -72,11 +72,11 @@ class GatewaySettings(CommonSettings):
     max_body_bytes: int = Field(1024 * 1024, description="Largest request body by default.")
     body_limits: dict[str, int] = Field(
         default_factory=lambda: {
-            "/api/v1/documents/attachments": 50 * 1024 * 1024,
-            "/api/v1/documents/uploads": 50 * 1024 * 1024,
-            "/api/v1/requests/attachments": 20 * 1024 * 1024,
+            "/api/v1/documents/*/attachments*": 50 * 1024 * 1024,
+            "/api/v1/documents/import*": 50 * 1024 * 1024,
+            "/api/v1/requests/*/attachments*": 20 * 1024 * 1024,
         },
-        description="Body limits per path prefix in bytes (JSON object).",
+        description="Body limits in bytes per path prefix or fnmatch pattern (JSON object).",
     )
     max_header_bytes: int = Field(16 * 1024, description="Largest total size of the headers.")
     public_docs: bool | None = Field(

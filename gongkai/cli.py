@@ -17,6 +17,8 @@ from starlette.types import ASGIApp
 from gateway.app import create_app as create_gateway
 from gateway.oauth.admin import AdminError, create_client, create_user
 from gateway.oauth.keys import rotate
+from gateway.roletable import access_rows, replace_in
+from gateway.roletable import render as render_role_table
 from gateway.services import BY_NAME, SERVICES, build_service_apps, service_settings
 from gateway.settings import GatewaySettings
 from services.common.db import Database
@@ -303,3 +305,17 @@ def rotate_keys_command() -> None:
     """Put a new token-signing key first; the previous one stays in the JWKS."""
     keys = rotate(GatewaySettings().data_dir)
     typer.echo(f"新签名密钥：{keys.current.kid}；JWKS 中共 {len(keys.keys)} 个密钥")
+
+
+@cli.command("role-table")
+def role_table_command(
+    write: Annotated[bool, typer.Option(help="写入 README.md，而不是打印")] = False,
+) -> None:
+    """Print (or write into README.md) the table of which role may call which route."""
+    table = render_role_table(access_rows(service_settings()))
+    if not write:
+        typer.echo(table)
+        return
+    readme = Path("README.md")
+    readme.write_text(replace_in(readme.read_text("utf-8"), table), encoding="utf-8")
+    typer.echo("README.md 的角色权限表已更新")

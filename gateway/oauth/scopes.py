@@ -14,18 +14,19 @@ SCOPES_SUPPORTED: frozenset[str] = frozenset(
     _service_scopes("read", "write", "publish", "manage") | {"opendata:read", "pii:reveal"}
 )
 
+_EDITING = {f"{s}:{a}" for s in ("catalog", "documents") for a in ("read", "write")}
+
+# What each role may be granted; a token carries the intersection with what the app asked for
+# and the client may have. tests/gateway/test_roles.py checks that every declared route is
+# reachable by a role it names.
 ROLE_SCOPES: dict[str, frozenset[str]] = {
     Role.APPLICANT: frozenset({"requests:read", "requests:write"}),
-    Role.EDITOR: frozenset({"catalog:read", "documents:read", "documents:write"}),
-    Role.PUBLISHER: frozenset(
-        {"catalog:read", "documents:read", "documents:write", "documents:publish"}
-    ),
+    Role.EDITOR: frozenset(_EDITING),
+    Role.PUBLISHER: frozenset(_EDITING | {"catalog:publish", "documents:publish"}),
     Role.REQUEST_OFFICER: frozenset(
         {"catalog:read", "documents:read", "requests:read", "requests:write", "pii:reveal"}
     ),
-    Role.AGENCY_ADMIN: frozenset(
-        _service_scopes("read", "write", "manage") | {"documents:publish", "pii:reveal"}
-    ),
+    Role.AGENCY_ADMIN: SCOPES_SUPPORTED,
     Role.PLATFORM_ADMIN: SCOPES_SUPPORTED,
     Role.INTEGRATOR: frozenset({"opendata:read", "catalog:read", "documents:read"}),
 }

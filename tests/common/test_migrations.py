@@ -9,10 +9,11 @@ from services.common.db import Database
 from tests.conftest import FreshDatabase
 
 
-@pytest.mark.parametrize("service", [e.name for e in SERVICES])
+@pytest.mark.parametrize("service", [*(e.name for e in SERVICES), "gateway"])
 async def test_migrations_match_the_models(fresh_database: FreshDatabase, service: str) -> None:
     url = await fresh_database(service)
-    module = __import__(f"services.{service}.db", fromlist=["metadata"])
+    package = "gateway" if service == "gateway" else f"services.{service}"
+    module = __import__(f"{package}.db", fromlist=["metadata"])
     database = Database(url)
     try:
         async with database.engine.connect() as conn:

@@ -15,7 +15,13 @@ async def serving(app: ASGIApp, host: str = "127.0.0.1") -> AsyncIterator[str]:
     """Serve ``app`` (lifespan included) and yield its base URL."""
     port = free_port(host)
     config = uvicorn.Config(
-        app, host=host, port=port, log_config=None, access_log=False, lifespan="on"
+        app,
+        host=host,
+        port=port,
+        log_config=None,
+        access_log=False,
+        lifespan="on",
+        proxy_headers=False,  # as `gongkai serve`: the gateway decides whom to believe
     )
     server = uvicorn.Server(config)
     task = asyncio.create_task(server.serve())
