@@ -22,6 +22,7 @@ from gateway.roletable import render as render_role_table
 from gateway.services import BY_NAME, SERVICES, build_service_apps, service_settings
 from gateway.settings import GatewaySettings
 from services.common.db import Database
+from services.common.errors import GongkaiError
 from services.common.logging import configure_logging
 from services.common.migrations import (
     MIGRATION_PACKAGES,
@@ -29,6 +30,11 @@ from services.common.migrations import (
     migrations_package,
     upgrade,
 )
+from services.documents.importer import decode_legacy_bytes
+from services.documents.legacy.runner import import_texts
+from services.documents.search.reindex import rebuild_from_settings
+from services.requests.holidays.loader import NoticeFileError, load_file
+from services.requests.settings import RequestsSettings
 
 cli = typer.Typer(help="Gongkai（公开）政务公开后端。", no_args_is_help=True, add_completion=False)
 
@@ -125,6 +131,12 @@ def demo() -> None:
         typer.echo(f"{entry.name}: {summary}")
 
 
+@cli.command()
+def reindex() -> None:
+    """Rebuild the documents search index (embedded or Meilisearch) from the database."""
+    typer.echo(asyncio.run(rebuild_from_settings(service_settings()["documents"])))
+
+
 @cli.command("make-migration")
 def make_migration(
     name: Annotated[str, typer.Argument(help="catalog、documents、requests 或 gateway")],
@@ -141,6 +153,51 @@ def make_migration(
         asyncio.run(upgrade(name, url))
         config = alembic_config(name, url)
         command.revision(config, message=message, autogenerate=True, rev_id=f"{name}_{number:04d}")
+
+
+@cli.command("import")
+def import_documents(
+    paths: Annotated[list[Path], typer.Argument(help="历史文件的文本文件（UTF-8 或 GBK）")],
+    publish: Annotated[bool, typer.Option(help="同时按原发布日期发布标注为主动公开的文件")] = False,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="只识别、不登记")] = False,
+    type_code: Annotated[str, typer.Option("--type", help="文件类型代码")] = "normative",
+) -> None:
+    """Read legacy documents' raw text, report per file what was found, and register them."""
+    files = []
+    for path in paths:
+        if not path.is_file():
+            raise typer.BadParameter(f"找不到文件：{path}")
+        files.append((path.name, decode_legacy_bytes(path.read_bytes())))
+    response = asyncio.run(
+        import_texts(
+            service_settings(), files, publish=publish, dry_run=dry_run, type_code=type_code
+        )
+    )
+    for result in response.results:
+        typer.echo(f"{result.filename}：{result.status_label}")
+        for field in result.fields:
+            typer.echo(f"  {'✓' if field.found else '✗'} {field.message}")
+        for message in result.messages:
+            if not any(message == f.message for f in result.fields):
+                typer.echo(f"  ! {message}")
+    typer.echo(f"共 {len(response.results)} 份，登记 {response.created} 份")
+
+
+@cli.command("load-holidays")
+def load_holidays(
+    year: Annotated[int, typer.Argument(help="年份，如 2027")],
+    path: Annotated[Path, typer.Argument(help="放假安排通知的 JSON 文件（格式同 API）")],
+    loaded_by: Annotated[str, typer.Option(help="载入人")] = "cli",
+) -> None:
+    """Load a year's State Council holiday notice and recompute open request deadlines."""
+    settings = service_settings()["requests"]
+    assert isinstance(settings, RequestsSettings)
+    try:
+        count = asyncio.run(load_file(settings, year=year, path=path, loaded_by=loaded_by))
+    except (NoticeFileError, GongkaiError) as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(1) from None
+    typer.echo(f"{year} 年放假安排已载入；重新计算了 {count} 件未办结申请的答复期限")
 
 
 def main() -> None:

@@ -80,7 +80,7 @@ async def fresh_database(
     yield make
     if backend == "postgresql":
         for url in made:
-            await factory.drop(factory.database_name(url))
+            await factory.release(factory.database_name(url))
 
 
 @pytest.fixture(scope="session")

@@ -58,31 +58,70 @@ async def agency(catalog: ServiceClient, agency_id: uuid.UUID, *, field: str) ->
 
 
 async def catalog_items(
-    catalog: ServiceClient, item_ids: list[uuid.UUID]
+    catalog: ServiceClient, item_ids: list[uuid.UUID], *, token: str | None = None
 ) -> dict[uuid.UUID, CatalogItemInfo]:
-    """The items among ``item_ids`` that exist (``POST /api/v1/catalog/items/lookup``)."""
+    """The items among ``item_ids`` that exist (``POST /api/v1/catalog/items/lookup``).
+
+    The caller's token is forwarded, so staff may classify under their own draft items.
+    """
     if not item_ids:
         return {}
     response = await catalog.post(
-        "/api/v1/catalog/items/lookup", json={"ids": [str(i) for i in item_ids]}
+        "/api/v1/catalog/items/lookup", json={"ids": [str(i) for i in item_ids]}, token=token
     )
-    if response.status in {404, 405}:
-        raise ServiceUnavailable(
-            "目录服务尚不支持事项查询，暂时无法按目录事项归类，请稍后重试。",
-            code="catalog-items-unavailable",
-        )
-    if not response.ok:
+    if not response.ok or not isinstance(response.body, dict):
         raise _unavailable(response)
-    body: Any = response.body
-    rows = body.get("items", []) if isinstance(body, dict) else body
-    found: dict[uuid.UUID, CatalogItemInfo] = {}
-    for row in rows or []:
-        item_id = uuid.UUID(str(row["id"]))
-        agency_id = row.get("agency_id")
-        title = row.get("title") or row.get("name") or ""
-        if isinstance(title, list):
-            title = " / ".join(str(t) for t in title)
-        found[item_id] = CatalogItemInfo(
-            item_id, uuid.UUID(str(agency_id)) if agency_id else None, str(title)
-        )
+    return {info.id: info for info in map(_item, response.body.get("items") or [])}
+
+
+def _item(row: Any) -> CatalogItemInfo:
+    agency_id = row.get("agency_id")
+    path = row.get("title_path") or [row.get("level1") or row.get("title") or ""]
+    return CatalogItemInfo(
+        uuid.UUID(str(row["id"])),
+        uuid.UUID(str(agency_id)) if agency_id else None,
+        " / ".join(str(p) for p in path if p),
+    )
+
+
+# A catalog has at most a few hundred items; this bounds the pages a gap list reads.
+MAX_AGENCY_ITEMS = 5000
+
+
+async def agency_items(catalog: ServiceClient, agency_id: uuid.UUID) -> list[CatalogItemInfo]:
+    """The items of the agency's current published catalog (``GET /api/v1/catalog/items``)."""
+    found: list[CatalogItemInfo] = []
+    params: dict[str, Any] = {"agency": str(agency_id), "limit": 100}
+    while len(found) < MAX_AGENCY_ITEMS:
+        response = await catalog.get("/api/v1/catalog/items", params=params)
+        if response.status == 404:
+            raise Unprocessable(
+                f"agency_id：编号为 {agency_id} 的机关未在目录中登记。", code="agency-not-found"
+            )
+        if not response.ok or not isinstance(response.body, dict):
+            raise _unavailable(response)
+        found.extend(_item({**row, "title_path": _path(row)}) for row in response.body["items"])
+        cursor = response.body.get("next_cursor")
+        if not cursor:
+            break
+        params["cursor"] = cursor
     return found
+
+
+def _path(row: Any) -> list[str]:
+    return [str(row[k]) for k in ("level1", "level2", "level3") if row.get(k)]
+
+
+async def agency_by_name(catalog: ServiceClient, name: str) -> AgencyInfo | None:
+    """The agency whose full name, short name or alias is exactly ``name`` (one match only)."""
+    response = await catalog.get("/api/v1/catalog/agencies", params={"q": name[:50], "limit": 20})
+    if not response.ok or not isinstance(response.body, dict):
+        raise _unavailable(response)
+    exact = [
+        row
+        for row in response.body.get("items") or []
+        if name in {row.get("name"), row.get("short_name"), *(row.get("aliases") or [])}
+    ]
+    if len(exact) != 1:
+        return None
+    return await agency(catalog, uuid.UUID(str(exact[0]["id"])), field="agency")

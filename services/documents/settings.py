@@ -1,15 +1,32 @@
 """Settings of the documents service."""
 
+from pathlib import Path
 from typing import ClassVar
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from services.common.settings import ServiceSettings
+from services.documents.search.config import SearchOptions
 
 
-class DocumentsSettings(ServiceSettings):
+class DocumentsSettings(ServiceSettings, SearchOptions):
     service_name: ClassVar[str] = "documents"
     documents_database_url: str | None = Field(
         None,
         description="Database of the documents service; default: a SQLite file under data_dir.",
     )
+    attachment_max_bytes: int = Field(
+        100 * 1024 * 1024, ge=1, description="Largest attachment accepted, in bytes (100 MiB)."
+    )
+    attachments_dir: Path | None = Field(
+        None, description="Where attachment content is stored; default: data_dir/attachments."
+    )
+
+    @field_validator("attachments_dir", mode="before")
+    @classmethod
+    def _empty_is_default(cls, value: object) -> object:
+        return None if value == "" else value
+
+    @property
+    def attachments_root(self) -> Path:
+        return self.attachments_dir or self.data_dir / "attachments"

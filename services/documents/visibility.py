@@ -11,6 +11,7 @@ from sqlalchemy import ColumnElement, and_, or_, true
 from sqlmodel import col, select
 
 from services.common.auth import Principal
+from services.documents.interpretations.models import Interpretation, InterpretationDocument
 from services.documents.records.models import (
     Disclosure,
     Document,
@@ -68,3 +69,19 @@ def can_see(caller: Principal, document: Document, issuers: list[uuid.UUID]) -> 
 def can_edit(caller: Principal, document: Document) -> bool:
     """Only staff of the lead issuing agency (or platform admins) change a record."""
     return caller.acts_for(document.agency_id)
+
+
+def visible_interpretations(caller: Principal) -> ColumnElement[bool]:
+    """Published interpretations of a document the caller may see; staff also their own drafts."""
+    if caller.is_platform_admin:
+        return true()
+    of_visible = col(Interpretation.id).in_(
+        select(InterpretationDocument.interpretation_id)
+        .join(Document, col(Document.id) == col(InterpretationDocument.document_id))
+        .where(visible_documents(caller))
+    )
+    published = and_(col(Interpretation.status) == PublicationStatus.PUBLISHED, of_visible)
+    agencies = staff_agencies(caller)
+    if not agencies:
+        return published
+    return or_(published, col(Interpretation.agency_id).in_(agencies))

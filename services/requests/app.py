@@ -9,6 +9,7 @@ from services.common.app import build_service_app, service_index_router
 from services.requests.applications.routes import router as applications_router
 from services.requests.holidays.routes import router as holidays_router
 from services.requests.pii import PiiCipher
+from services.requests.reports.routes import router as reports_router
 from services.requests.settings import RequestsSettings
 
 PEERS: tuple[str, ...] = ("catalog", "documents")
@@ -29,6 +30,7 @@ def create_app(
             ),
             # The calendar's fixed paths come before /api/v1/requests/{request_id}.
             holidays_router,
+            reports_router,
             applications_router,
         ],
         peers=peers,

@@ -151,7 +151,7 @@ class FeeInput(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     basis: FeeBasis = Field(description="收费标准：按件计收或按量计收，每件申请只能择一")
-    month: dt.date = Field(description="计件所属自然月（取申请收到日期）")
+    received_on: dt.date = Field(description="收到申请的日期，决定按件计收所属的自然月")
     prior_items_this_month: int = Field(
         0, ge=0, le=MAX_PRIOR_ITEMS, description="同一申请人本自然月内此前已申请的件数"
     )
@@ -225,7 +225,7 @@ def assess_fee(fee_input: FeeInput) -> FeeAssessment:
 
 
 def _per_request(fee_input: FeeInput) -> tuple[list[FeeLine], list[str]]:
-    month = f"{fee_input.month.year}年{fee_input.month.month}月"
+    month = f"{fee_input.received_on.year}年{fee_input.received_on.month}月"
     first = fee_input.prior_items_this_month + 1
     last = fee_input.prior_items_this_month + fee_input.items
     span = f"第{first}件" if first == last else f"第{first}—{last}件"

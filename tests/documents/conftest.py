@@ -13,6 +13,8 @@ from tests.support.apps import client_for
 from tests.support.documents import World, register_agencies
 from tests.support.tokens import TokenMinter
 
+ATTACHMENT_LIMIT = 512 * 1024
+
 
 @pytest.fixture
 async def world(
@@ -22,7 +24,17 @@ async def world(
     assert isinstance(settings["catalog"], CatalogSettings)
     assert isinstance(settings["documents"], DocumentsSettings)
     catalog_app = create_catalog(settings["catalog"])
-    documents_app = create_documents(settings["documents"], peers={"catalog": catalog_app})
+    # A small attachment limit, so the oversize test need not send 100 MiB.
+    documents = settings["documents"].model_copy(update={"attachment_max_bytes": ATTACHMENT_LIMIT})
+    documents_app = create_documents(documents, peers={"catalog": catalog_app})
     async with client_for(catalog_app) as catalog, client_for(documents_app) as docs:
         agency, other = await register_agencies(catalog, tokens)
-        yield World(docs=docs, catalog=catalog, tokens=tokens, agency=agency, other=other)
+        yield World(
+            docs=docs,
+            catalog=catalog,
+            tokens=tokens,
+            database_url=documents.database_url,
+            attachments_root=documents.attachments_root,
+            agency=agency,
+            other=other,
+        )

@@ -63,14 +63,15 @@ async def test_no_route_answers_malformed_input_with_a_500(
     headers = _admin(tokens, document) if as_admin else {}
     for path, item in document["paths"].items():
         for method in item:
-            for segment in GARBAGE_SEGMENTS:
+            # Each garbage segment once, each with a different garbage query: every kind of
+            # bad input reaches every route without the sweep growing as their product.
+            for segment, query in zip(GARBAGE_SEGMENTS, GARBAGE_QUERIES, strict=True):
                 url = _fill(path, segment)
-                for query in GARBAGE_QUERIES:
-                    response = await client.request(
-                        method.upper(), f"{url}?{query}", headers=headers
-                    )
-                    _assert_clean(response)
-                if method in {"post", "put", "patch"}:
+                response = await client.request(method.upper(), f"{url}?{query}", headers=headers)
+                _assert_clean(response)
+            if method in {"post", "put", "patch"}:
+                for segment in GARBAGE_SEGMENTS[3:5]:  # past the NUL guard, to the handler
+                    url = _fill(path, segment)
                     for body, content_type in GARBAGE_BODIES:
                         response = await client.request(
                             method.upper(),

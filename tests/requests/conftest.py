@@ -5,7 +5,12 @@ from dataclasses import dataclass
 import httpx
 import pytest
 
+from gateway.app import Gateway, create_app
+from gateway.settings import GatewaySettings
 from services.common.auth import Role
+from services.common.settings import SERVICE_NAMES, ServiceSettings
+from services.requests.settings import RequestsSettings
+from tests.conftest import ServiceSettingsFactory
 from tests.support.catalog import ZHANGYE_DIVISIONS, agency_body
 from tests.support.tokens import TokenMinter
 
@@ -14,6 +19,28 @@ from tests.support.tokens import TokenMinter
 class Agencies:
     a: str
     b: str
+
+
+@pytest.fixture
+async def system_settings(
+    make_service_settings: ServiceSettingsFactory,
+) -> dict[str, ServiceSettings]:
+    return await make_service_settings(SERVICE_NAMES)
+
+
+@pytest.fixture
+def requests_settings(system_settings: dict[str, ServiceSettings]) -> RequestsSettings:
+    settings = system_settings["requests"]
+    assert isinstance(settings, RequestsSettings)
+    return settings
+
+
+@pytest.fixture
+async def gateway(
+    system_settings: dict[str, ServiceSettings], gateway_settings: GatewaySettings
+) -> Gateway:
+    """The whole system, with the services' settings at hand (to look into the database)."""
+    return create_app(gateway_settings, system_settings)
 
 
 @pytest.fixture

@@ -1,10 +1,12 @@
 """Builders of catalog test data: credit codes with valid check digits, divisions, agencies."""
 
 import hashlib
+import io
 import time
 from typing import Any
 
 import httpx
+import openpyxl
 
 from services.catalog.agencies.models import AgencyKind
 from services.catalog.agencies.schemas import AgencyCreate
@@ -124,3 +126,75 @@ async def register_agency(
     created = await client.post(f"{CATALOG}/agencies", json=body, headers=platform_admin(tokens))
     assert created.status_code == 201, created.text
     return str(created.json()["id"])
+
+
+# --- Excel catalogs in the layout localities publish ------------------------------------
+
+CHANNEL_HEADERS = [
+    "政府网站", "政府公报", "两微一端", "发布会/听证会", "广播电视", "纸质媒体", "公开查阅点",
+    "政务服务中心", "便民服务站", "入户/现场", "社区/企事业单位/村公示栏（电子屏）", "精准推送",
+    "其他",
+]  # fmt: skip
+
+# domain.md §3's example row (重大建设项目 / 征地), as a catalog sheet has it.
+EXAMPLE_ROW: dict[str, Any] = {
+    "level1": "征收土地信息",
+    "level2": "征收土地信息",
+    "elements": "征地告知书及报批前程序材料、征收土地方案、征地补偿安置方案公告等",
+    "basis": "《政府信息公开条例》等",
+    "deadline": "信息形成20个工作日内",
+    "subject": "乡镇政府/街道",
+    "channels": ["政府网站", "两微一端", "政务服务中心"],
+    "audience": "全社会",
+    "mode": "主动",
+    "levels": ["乡级"],
+    "phone": None,
+}
+
+
+def catalog_workbook(
+    sheets: dict[str, list[dict[str, Any]]], *, yes: str = "■", no: str = "□"
+) -> bytes:
+    """A workbook in the real layout, written independently of the service's own writer:
+    title row, merged headers over 公开事项 / 公开渠道和载体 / 公开对象 / 公开方式 / 公开层级."""
+    workbook = openpyxl.Workbook()
+    workbook.remove(workbook.active)
+    groups: list[tuple[str, list[str] | None]] = [
+        ("序号", None), ("公开事项", ["一级事项", "二级事项"]), ("公开内容（要素）", None),
+        ("公开依据", None), ("公开时限", None), ("公开主体", None),
+        ("公开渠道和载体", CHANNEL_HEADERS), ("公开对象", ["全社会", "特定群体"]),
+        ("公开方式", ["主动", "依申请"]), ("公开层级", ["市级", "县级", "乡级"]),
+        ("咨询电话", None),
+    ]  # fmt: skip
+    for name, rows in sheets.items():
+        ws = workbook.create_sheet(name)
+        ws.cell(1, 1, f"{name}领域基层政务公开标准目录")
+        column = 1
+        for top, subs in groups:
+            ws.cell(2, column, top)
+            if subs is None:
+                ws.merge_cells(start_row=2, start_column=column, end_row=3, end_column=column)
+                column += 1
+                continue
+            ws.merge_cells(
+                start_row=2, start_column=column, end_row=2, end_column=column + len(subs) - 1
+            )
+            for offset, sub in enumerate(subs):
+                ws.cell(3, column + offset, sub)
+            column += len(subs)
+        ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=column - 1)
+        for number, row in enumerate(rows, start=1):
+            values: list[Any] = [
+                number, row["level1"], row["level2"], row["elements"], row["basis"],
+                row["deadline"], row["subject"],
+                *(yes if h in row["channels"] else no for h in CHANNEL_HEADERS),
+                *("√" if row["audience"] == a else None for a in ("全社会", "特定群体")),
+                *("√" if row["mode"] == m else None for m in ("主动", "依申请")),
+                *("√" if lv in row["levels"] else None for lv in ("市级", "县级", "乡级")),
+                row.get("phone"),
+            ]  # fmt: skip
+            for c, value in enumerate(values, start=1):
+                ws.cell(3 + number, c, value)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

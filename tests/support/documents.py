@@ -3,6 +3,7 @@
 import time
 import uuid
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -14,6 +15,13 @@ from tests.support.tokens import TokenMinter
 DOCS = "/api/v1/documents"
 CATALOG = "/api/v1/catalog"
 PROBLEM = "application/problem+json"
+# The issuing agencies of the sample documents besides 张掖市人民政府办公室.
+SAMPLE_OFFICES = [
+    "博山区人民政府办公室",
+    "交城县人民政府办公室",
+    "石家庄市人民政府办公室",
+    "资阳市人民政府办公室",
+]
 
 
 def document_body(agency_id: object, **fields: Any) -> dict[str, Any]:
@@ -40,21 +48,23 @@ class World:
     docs: httpx.AsyncClient
     catalog: httpx.AsyncClient
     tokens: TokenMinter
+    database_url: str = ""
+    attachments_root: Path = Path()
     agency: dict[str, Any] = field(default_factory=dict)
     other: dict[str, Any] = field(default_factory=dict)
 
     def staff(self, agency: dict[str, Any] | None = None, **claims: Any) -> dict[str, str]:
         """An editor and publisher of ``agency`` (default: the first), MFA fresh."""
         target = agency if agency is not None else self.agency
-        return self.tokens.headers(
-            subject=f"staff-{target['id'][:8]}",
-            roles=[Role.EDITOR, Role.PUBLISHER],
-            scopes=["documents:write", "documents:publish", "documents:read"],
-            agencies=[target["id"]],
-            acr="mfa",
-            auth_time=int(time.time()),
-            **claims,
-        )
+        values: dict[str, Any] = {
+            "subject": f"staff-{target['id'][:8]}",
+            "roles": [Role.EDITOR, Role.PUBLISHER],
+            "scopes": ["documents:write", "documents:publish", "documents:read"],
+            "agencies": [target["id"]],
+            "acr": "mfa",
+            "auth_time": int(time.time()),
+        }
+        return self.tokens.headers(**{**values, **claims})
 
     def admin(self) -> dict[str, str]:
         return self.tokens.headers(

@@ -64,7 +64,8 @@ def request_body(agency_id: object, **fields: Any) -> dict[str, Any]:
 
 def paper_body(agency_id: object, arrived_on: dt.date, **fields: Any) -> dict[str, Any]:
     """A request handed in at the counter on ``arrived_on`` (registered by staff)."""
-    return request_body(agency_id, channel="in_person", arrived_on=arrived_on.isoformat(), **fields)
+    values = {"channel": "in_person", "arrived_on": arrived_on.isoformat(), **fields}
+    return request_body(agency_id, **values)
 
 
 def officer(

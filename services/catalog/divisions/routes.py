@@ -10,6 +10,7 @@ from services.catalog.divisions.schemas import (
     DivisionCreate,
     DivisionImport,
     DivisionImportResult,
+    DivisionLinks,
     DivisionList,
     DivisionRead,
     DivisionUpdate,
@@ -32,6 +33,11 @@ def to_read(division: Division) -> DivisionRead:
         level_label=LEVEL_LABELS[DivisionLevel(division.level)],
         parent_code=division.parent_code,
         publication_deadline_days=division.publication_deadline_days,
+        links=DivisionLinks(
+            children=f"/api/v1/catalog/divisions?parent={division.code}",
+            agencies=f"/api/v1/catalog/agencies?division={division.code}",
+            items=f"/api/v1/catalog/items?within={division.code}",
+        ),
     )
 
 

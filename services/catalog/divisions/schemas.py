@@ -52,6 +52,14 @@ class DivisionUpdate(BaseModel):
     publication_deadline_days: DeadlineDays | None = None
 
 
+class DivisionLinks(BaseModel):
+    """Public browsing: division → agency → domain → item."""
+
+    children: str = Field(description="下级区划")
+    agencies: str = Field(description="本区划的机关")
+    items: str = Field(description="本区划及下级各机关当前发布的目录事项")
+
+
 class DivisionRead(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
@@ -63,6 +71,7 @@ class DivisionRead(BaseModel):
     publication_deadline_days: int | None = Field(
         description="本区划自身的设置；机关的实际期限见机关的 publication_deadline_days"
     )
+    links: DivisionLinks
 
 
 class DivisionList(BaseModel):

@@ -84,3 +84,8 @@ def copy_columns(row: ItemFields) -> dict[str, Any]:
 
 def title_path(row: ItemFields) -> list[str]:
     return [t for t in (row.level1, row.level2, row.level3) if t]
+
+
+def canonical(content: ItemContent) -> dict[str, Any]:
+    """The JSON a row stored from ``content`` reads back as (its deadline rule filled in)."""
+    return content_of(ItemFields.model_validate(to_columns(content)))

@@ -65,7 +65,9 @@ class DeadlineRule(BaseModel):
 class Deadline(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    text: str = Field(max_length=200, description="原文，如 信息形成（或变更）之日起20个工作日内")
+    text: str = Field(
+        min_length=1, max_length=200, description="原文，如 信息形成（或变更）之日起20个工作日内"
+    )
     rule: DeadlineRule | None = Field(None, description="不填则从原文读出")
 
 
@@ -81,7 +83,7 @@ class ItemContent(BaseModel):
     elements: list[Element] = Field(min_length=1, max_length=50, description="公开内容（要素）")
     basis: str = Field("", max_length=5000, description="公开依据")
     deadline: Deadline = Field(description="公开时限")
-    subject: str = Field(max_length=200, description="公开主体")
+    subject: str = Field(min_length=1, max_length=200, description="公开主体")
     channels: list[Channel] = Field(max_length=13, description="公开渠道和载体")
     audience: Audience = Field(Audience.EVERYONE, description="公开对象")
     audience_note: OptionalTitle = Field(None, description="特定群体的说明")
@@ -159,6 +161,7 @@ class LookupItem(BaseModel):
     id: uuid.UUID
     agency_id: uuid.UUID
     title_path: list[str] = Field(description="一级 / 二级 / 三级事项")
+    title: str = Field(description="事项名称，如 征收土地信息 / 征收土地信息")
     domain_id: uuid.UUID
     domain_name: str
     published: bool = Field(description="在本机关当前发布的目录中")

@@ -266,6 +266,7 @@ async def lookup(
             id=item_id,
             agency_id=agency_id,
             title_path=title_path(row),
+            title=" / ".join(title_path(row)),
             domain_id=row.domain_id,
             domain_name=names.get(row.domain_id, ""),
             published=is_published,

@@ -1,23 +1,18 @@
-"""发文字号: lenient parsing into 机关代字 / year / sequence, and one normalised spelling.
+"""发文字号 of a record: the parts and one normalised spelling, parsed by ``docnumber``.
 
 Real documents write the year in 〔〕 [] () （） 【】 or with none, put stray spaces in
 (``博政办字〔2020〕45 号``) and odd forms (``〔2020〕-32``); 规章 are numbered as 令
-(``第12号令``, ``张掖市人民政府令第12号``). The parts are stored and the normalised form
-(``博政办字〔2020〕45号``) is what duplicates are checked against and what search matches.
+(``第12号令``, ``张掖市人民政府令第12号``). The normalised form (``博政办字〔2020〕45号``) is
+what duplicates are checked against; text that is no 发文字号 is kept with spaces squeezed.
 """
 
 import re
 import unicodedata
 from dataclasses import dataclass
 
-OPENING = "〔[(【［〖{<《"
-CLOSING = "〕])】］〗}>》"
-_BRACKETS = str.maketrans(dict.fromkeys(OPENING, "〔") | dict.fromkeys(CLOSING, "〕"))
+from services.documents import docnumber
+
 _SPACE = re.compile(r"\s+")
-_YEARLY = re.compile(
-    r"^(?P<code>[^〔〕\d]*?)〔?(?P<year>(?:19|20)\d{2})〕?[-－—–]?第?(?P<seq>\d{1,6})号?$"
-)
-_ORDER = re.compile(r"^(?P<code>[^\d]*?)令?第(?P<seq>\d{1,6})号令?$")
 
 
 @dataclass(frozen=True)
@@ -36,24 +31,17 @@ class DocumentNumber:
         return self.sequence is not None
 
 
-def _squash(text: str) -> str:
-    # NFKC folds full-width digits and （） ［］ to ASCII; the bracket table then unifies them.
-    return _SPACE.sub("", unicodedata.normalize("NFKC", text)).translate(_BRACKETS)
-
-
 def parse_document_number(text: str) -> DocumentNumber:
     """Parse leniently; an unparsable number keeps its text (spaces squeezed) as its key."""
     original = text.strip()
-    squashed = _squash(original)
-    order = _ORDER.match(squashed)
-    if order and "〔" not in squashed:
-        code = order["code"] or None
-        seq = int(order["seq"])
-        if seq > 0:
-            normalised = f"{code}令第{seq}号" if code else f"第{seq}号令"
-            return DocumentNumber(original, normalised, code, None, seq, is_order=True)
-    yearly = _YEARLY.match(squashed)
-    if yearly and yearly["code"] and int(yearly["seq"]) > 0:
-        code, year, seq = yearly["code"], int(yearly["year"]), int(yearly["seq"])
-        return DocumentNumber(original, f"{code}〔{year}〕{seq}号", code, year, seq)
-    return DocumentNumber(original, squashed)
+    number = docnumber.parse(original)
+    if number is None:
+        return DocumentNumber(original, _SPACE.sub("", unicodedata.normalize("NFKC", original)))
+    return DocumentNumber(
+        original,
+        number.normalised(),
+        number.code or None,
+        number.year,
+        number.sequence,
+        is_order=number.kind is docnumber.NumberKind.ORDER,
+    )

@@ -194,3 +194,8 @@ async def versions(session: AsyncSession, document_id: uuid.UUID) -> list[Docume
         .order_by(col(DocumentVersion.number))
     )
     return list(rows)
+
+
+async def index_number_taken(session: AsyncSession, index_number: str) -> bool:
+    rows = await session.exec(select(Document.id).where(col(Document.index_number) == index_number))
+    return rows.first() is not None

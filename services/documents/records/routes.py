@@ -1,13 +1,15 @@
 """HTTP routes of the document record."""
 
+import datetime as dt
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Header, Request, Response
+from fastapi import APIRouter, Depends, Header, Query, Request, Response
 
-from services.common.auth import Principal, Role, public, requires
+from services.common.auth import STAFF_ROLES, Principal, Role, public, requires
 from services.common.db import SessionDep
 from services.common.errors import problem_responses
 from services.common.pagination import PageParams, next_link, page_params
+from services.documents.clock import today
 from services.documents.paths import DocumentId
 from services.documents.records import disclosure, present, service
 from services.documents.records.filters import DocumentFilters, document_filters
@@ -31,6 +33,7 @@ router = APIRouter(prefix="/api/v1/documents", tags=["文件"])
 WRITER_ROLES = [Role.EDITOR, Role.PUBLISHER, Role.AGENCY_ADMIN, Role.PLATFORM_ADMIN]
 Writer = Annotated[Principal, requires(roles=WRITER_ROLES, scopes=["documents:write"])]
 Anyone = Annotated[Principal, public()]
+StaffReader = Annotated[Principal, requires(roles=sorted(STAFF_ROLES), scopes=["documents:read"])]
 IdempotencyKey = Annotated[
     str | None,
     Header(
@@ -75,6 +78,32 @@ async def count_documents(
     """符合条件、调用者可见的文件数."""
     return CountRead(
         count=await service.count(session, caller=caller, filters=filters.conditions())
+    )
+
+
+@router.get(
+    "/disclosure-reviews",
+    response_model=DocumentList,
+    responses=problem_responses(400, 401, 403, 422),
+)
+async def disclosure_reviews(
+    request: Request,
+    session: SessionDep,
+    caller: StaffReader,
+    page: Annotated[PageParams, Depends(page_params)],
+    filters: Annotated[DocumentFilters, Depends(document_filters)],
+    due_by: Annotated[
+        dt.date | None, Query(description="截至该日应完成年度审查的；默认今天")
+    ] = None,
+) -> DocumentList:
+    """应进行年度审查的依申请公开、不予公开文件（上次审查满一年或从未审查），仅工作人员可见."""
+    conditions = [*filters.conditions(), disclosure.review_due_before(due_by or today())]
+    rows, cursor = await service.list_page(session, caller=caller, filters=conditions, page=page)
+    loaded = await present.load(session, rows)
+    return DocumentList(
+        items=[present.summary(r, loaded) for r in rows],
+        next_cursor=cursor,
+        next=next_link(request, cursor),
     )
 
 

@@ -168,10 +168,10 @@ async def _joint_agencies(
 
 
 async def _catalog_items(
-    catalog: ServiceClient, ids: list[uuid.UUID]
+    catalog: ServiceClient, ids: list[uuid.UUID], token: str | None
 ) -> list[tuple[uuid.UUID, uuid.UUID | None]]:
     ids = list(dict.fromkeys(ids))
-    found = await catalog_api.catalog_items(catalog, ids)
+    found = await catalog_api.catalog_items(catalog, ids, token=token)
     missing = [str(i) for i in ids if i not in found]
     if missing:
         raise Unprocessable(
@@ -188,8 +188,12 @@ async def create(
     catalog: ServiceClient,
     data: DocumentCreate,
     idempotency_key: str | None = None,
+    legacy_index_number: str | None = None,
 ) -> Document:
-    """Register a document (draft) for an agency the caller works for."""
+    """Register a document (draft) for an agency the caller works for.
+
+    ``legacy_index_number`` keeps the 索引号 an imported document already carries.
+    """
     if not caller.acts_for(data.agency_id):
         raise Forbidden("只能为本机关登记文件（agency_id 须为您所在的机关）。")
     _check_not_future(data.written_on, "成文日期")
@@ -200,15 +204,20 @@ async def create(
     # Every check that asks another service runs before anything is written.
     lead = await catalog_api.agency(catalog, data.agency_id, field="agency_id")
     joint = await _joint_agencies(catalog, lead.id, data.joint_agency_ids)
-    items = await _catalog_items(catalog, data.catalog_item_ids)
+    items = await _catalog_items(catalog, data.catalog_item_ids, caller.token)
     numbering = await _numbering(session, lead.id, data.doc_number, exclude=None)
-    seq = await repository.next_index_sequence(session, lead.id, data.written_on.year)
-    index_number = render_index_number(
-        lead.index_number_pattern or DEFAULT_PATTERN,
-        credit_code=lead.credit_code,
-        year=data.written_on.year,
-        seq=seq,
-    )
+    if legacy_index_number and not await repository.index_number_taken(
+        session, legacy_index_number[:100]
+    ):
+        index_number = legacy_index_number[:100]
+    else:
+        seq = await repository.next_index_sequence(session, lead.id, data.written_on.year)
+        index_number = render_index_number(
+            lead.index_number_pattern or DEFAULT_PATTERN,
+            credit_code=lead.credit_code,
+            year=data.written_on.year,
+            seq=seq,
+        )
     values = data.model_dump(
         exclude={"joint_agency_ids", "catalog_item_ids", "doc_number", "body_html"}
     )
@@ -316,7 +325,7 @@ async def update(
     old["catalog_item_ids"] = [
         str(i) for i in (await repository.catalog_items(session, [document.id]))[document.id]
     ]
-    await _apply_links(session, catalog, document, changes)
+    await _apply_links(session, catalog, document, changes, caller.token)
     if changes.get("body_html") is not None:
         changes["body_html"] = sanitise_html(changes["body_html"])
     for key, value in changes.items():
@@ -344,7 +353,11 @@ async def update(
 
 
 async def _apply_links(
-    session: AsyncSession, catalog: ServiceClient, document: Document, changes: dict[str, Any]
+    session: AsyncSession,
+    catalog: ServiceClient,
+    document: Document,
+    changes: dict[str, Any],
+    token: str | None,
 ) -> None:
     """Joint agencies, catalog items and the 发文字号, each checked before it is stored."""
     if "joint_agency_ids" in changes:
@@ -356,7 +369,7 @@ async def _apply_links(
         )
         changes["joint_agency_ids"] = [str(a) for a, _ in joint]
     if "catalog_item_ids" in changes:
-        items = await _catalog_items(catalog, changes.pop("catalog_item_ids") or [])
+        items = await _catalog_items(catalog, changes.pop("catalog_item_ids") or [], token)
         await repository.replace_catalog_items(session, document.id, items)
         changes["catalog_item_ids"] = [str(i) for i, _ in items]
     if "doc_number" in changes:

@@ -4,7 +4,7 @@ from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import BaseModel, Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from services.documents.search.analysis import AgencyAliases, Analyzer, load_vocabulary
@@ -18,14 +18,14 @@ class SearchBackend(StrEnum):
     MEILISEARCH = "meilisearch"
 
 
-class SearchSettings(BaseSettings):
-    """``GONGKAI_SEARCH_*`` variables; the documents service folds these into its settings."""
+class SearchOptions(BaseModel):
+    """The search part of the documents service's settings (``GONGKAI_*`` variables)."""
 
-    model_config = SettingsConfigDict(env_prefix="GONGKAI_", extra="ignore", frozen=True)
-
-    data_dir: Path = Path("data")
     search_backend: SearchBackend = Field(
         SearchBackend.EMBEDDED, description="embedded (tantivy under data_dir) or meilisearch"
+    )
+    search_indexer: bool = Field(
+        True, description="Run the outbox indexer in this process (embedded: if it can write)."
     )
     search_dictionary_file: Path | None = Field(
         None, description="Administrator's extra vocabulary, one word per line (optional freq)."
@@ -34,9 +34,32 @@ class SearchSettings(BaseSettings):
     meilisearch_api_key: str | None = Field(None, description="Meilisearch API key")
     meilisearch_index: str = Field("gongkai_documents", description="Meilisearch index uid")
 
-    @property
-    def index_dir(self) -> Path:
-        return self.data_dir / "search" / "documents"
+    @field_validator(
+        "search_dictionary_file", "meilisearch_url", "meilisearch_api_key", mode="before"
+    )
+    @classmethod
+    def _empty_is_unset(cls, value: object) -> object:
+        # Deployment files pass unset values as empty strings.
+        return None if value == "" else value
+
+    @field_validator("search_dictionary_file")
+    @classmethod
+    def _dictionary_exists(cls, value: Path | None) -> Path | None:
+        if value is not None and not value.is_file():
+            raise ValueError(f"GONGKAI_SEARCH_DICTIONARY_FILE 指向的文件不存在：{value}")
+        return value
+
+
+class SearchSettings(SearchOptions, BaseSettings):
+    """Standalone (CLI, benchmarks): the same variables plus ``GONGKAI_DATA_DIR``."""
+
+    model_config = SettingsConfigDict(env_prefix="GONGKAI_", extra="ignore", frozen=True)
+
+    data_dir: Path = Path("data")
+
+
+def index_dir(data_dir: Path) -> Path:
+    return data_dir / "search" / "documents"
 
 
 @lru_cache(maxsize=4)
@@ -46,22 +69,27 @@ def shared_analyzer(dictionary_file: Path | None = None) -> Analyzer:
 
 
 def open_search_index(
-    settings: SearchSettings, *, aliases: AgencyAliases = AgencyAliases(), writable: bool = False
+    options: SearchOptions,
+    data_dir: Path,
+    *,
+    aliases: AgencyAliases = AgencyAliases(),
+    writable: bool = False,
 ) -> SearchIndex:
-    """The configured backend; ``writable`` takes the embedded engine's single writer lock."""
-    analyzer = shared_analyzer(settings.search_dictionary_file)
-    if settings.search_backend is SearchBackend.MEILISEARCH:
-        if not settings.meilisearch_url:
+    """The configured backend; ``writable`` takes the embedded engine's single writer lock
+    (raises ``SearchWriterBusy`` when another process holds it)."""
+    analyzer = shared_analyzer(options.search_dictionary_file)
+    if options.search_backend is SearchBackend.MEILISEARCH:
+        if not options.meilisearch_url:
             raise ValueError(
                 "GONGKAI_SEARCH_BACKEND=meilisearch 时必须设置 GONGKAI_MEILISEARCH_URL"
             )
         return MeilisearchSearchIndex(
-            settings.meilisearch_url,
-            api_key=settings.meilisearch_api_key,
-            index_uid=settings.meilisearch_index,
+            options.meilisearch_url,
+            api_key=options.meilisearch_api_key,
+            index_uid=options.meilisearch_index,
             analyzer=analyzer,
             aliases=aliases,
         )
     return TantivySearchIndex(
-        settings.index_dir, analyzer=analyzer, aliases=aliases, writable=writable
+        index_dir(data_dir), analyzer=analyzer, aliases=aliases, writable=writable
     )

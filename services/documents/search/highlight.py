@@ -6,14 +6,26 @@ import html
 import re
 from collections.abc import Sequence
 
-from services.documents.search.analysis import fold_aligned
+from services.documents.search.analysis import BRACKETS, fold_aligned
 
 SNIPPET_CHARS = 120
 _BLANKS = re.compile(r"\s+")
 
 
-def _spans(text: str, needles: Sequence[str]) -> list[tuple[int, int]]:
-    folded = fold_aligned(text)
+def _spans(text: str, needles: Sequence[str], thorough: bool) -> list[tuple[int, int]]:
+    """Stored text is nearly always simplified and half-width already: the cheap form (lower
+    case, brackets unified when a 发文字号 is sought) first; ``thorough`` folds fully
+    (full-width, traditional → simplified) when that finds nothing."""
+    cheap = text.lower()
+    if any("〔" in n for n in needles):
+        cheap = cheap.translate(BRACKETS)
+    spans = _find(cheap, needles)
+    if spans or not thorough:
+        return spans
+    return _find(fold_aligned(text), needles)
+
+
+def _find(folded: str, needles: Sequence[str]) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     for needle in needles:
         if not needle:
@@ -45,25 +57,37 @@ def _mark(text: str, spans: Sequence[tuple[int, int]], offset: int = 0) -> str:
     return "".join(out)
 
 
-def contains_any(text: str, needles: Sequence[str]) -> bool:
-    return bool(text) and bool(_spans(text, needles))
+def contains_any(text: str, needles: Sequence[str], *, thorough: bool = False) -> bool:
+    return bool(text) and bool(_spans(text, needles, thorough))
+
+
+def matched_in_attachment(main: Sequence[str], attachment: str, needles: Sequence[str]) -> bool:
+    """Whether the words were found only in the attachment text (cheap checks first)."""
+    if not needles or any(contains_any(t, needles) for t in main):
+        return False
+    if contains_any(attachment, needles):
+        return True
+    if any(contains_any(t, needles, thorough=True) for t in main):
+        return False
+    return contains_any(attachment, needles, thorough=True)
 
 
 def highlight_whole(text: str, needles: Sequence[str]) -> str:
-    return _mark(text, _spans(text, needles))
+    return _mark(text, _spans(text, needles, thorough=True))
 
 
 def snippet(text: str, needles: Sequence[str], size: int = SNIPPET_CHARS) -> str:
-    """About ``size`` characters around the first match (or the opening), marked up."""
-    text = _BLANKS.sub(" ", text).strip()
-    spans = _spans(text, needles)
+    """About ``size`` characters around the first match (or the opening), marked up; runs
+    of blanks are collapsed in the window only (the whole text would cost more)."""
+    spans = _spans(text, needles, thorough=False)
     if not spans:
-        return html.escape(text[:size]) + ("…" if len(text) > size else "")
+        opening = _BLANKS.sub(" ", text[: size * 2]).strip()
+        return html.escape(opening[:size]) + ("…" if len(text) > len(opening[:size]) else "")
     first = spans[0][0]
     start = max(0, first - size // 4)
     end = min(len(text), start + size)
-    window = text[start:end]
     inside = [(s, e) for s, e in spans if s < end and e > start]
     prefix = "…" if start > 0 else ""
     suffix = "…" if end < len(text) else ""
-    return prefix + _mark(window, inside, offset=start) + suffix
+    marked = _mark(text[start:end], inside, offset=start)
+    return prefix + _BLANKS.sub(" ", marked).strip() + suffix

@@ -23,7 +23,7 @@ from services.documents.search.analysis import (
     initials,
     is_pinyin_query,
 )
-from services.documents.search.highlight import contains_any, highlight_whole, snippet
+from services.documents.search.highlight import highlight_whole, matched_in_attachment, snippet
 from services.documents.search.models import (
     TOTAL_BOUND,
     FacetCount,
@@ -134,6 +134,12 @@ class MeilisearchSearchIndex:
         self._wait(self._client.create_index(index_uid, {"primaryKey": "id"}), tolerate_exists=True)
         self._index = self._client.index(index_uid)
         self._wait(self._index.update_settings(index_settings(aliases)))
+        # the indexer's outbox position lives beside the index it describes
+        self._wait(
+            self._client.create_index(f"{index_uid}_state", {"primaryKey": "id"}),
+            tolerate_exists=True,
+        )
+        self._state = self._client.index(f"{index_uid}_state")
 
     def _wait(self, task: Any, *, tolerate_exists: bool = False) -> None:
         done = self._client.wait_for_task(task.task_uid, timeout_in_ms=_TASK_TIMEOUT_MS)
@@ -219,8 +225,21 @@ class MeilisearchSearchIndex:
     def count(self) -> int:
         return int(self._index.get_stats().number_of_documents)
 
+    def position(self) -> int:
+        try:
+            row = self._state.get_document("outbox")
+        except MeilisearchApiError:
+            return 0
+        data = row if isinstance(row, dict) else dict(row)
+        return int(data.get("sequence", 0))
+
+    def set_position(self, sequence: int) -> None:
+        if sequence > self.position():
+            self._wait(self._state.add_documents([{"id": "outbox", "sequence": sequence}], "id"))
+
     def clear(self) -> None:
         self._wait(self._index.delete_all_documents())
+        self._wait(self._state.delete_all_documents())
 
     def close(self) -> None:
         """The client holds no resources beyond HTTP connections."""
@@ -328,14 +347,13 @@ class MeilisearchSearchIndex:
         needles = plan.needles
         body = row.get("body") or ""
         attachment = row.get("attachment_text") or ""
-        in_main = (
-            not needles
-            or contains_any(row["title"], needles)
-            or contains_any(row.get("doc_number") or "", needles)
-            or contains_any(" ".join(row.get("keywords") or []), needles)
-            or contains_any(body, needles)
+        main = (
+            row["title"],
+            row.get("doc_number") or "",
+            " ".join(row.get("keywords") or []),
+            body,
         )
-        in_attachment = not in_main and contains_any(attachment, needles)
+        in_attachment = matched_in_attachment(main, attachment, needles)
         published = row.get("published_on")
         score = row.get("_rankingScore")
         return SearchHit(

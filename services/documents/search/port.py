@@ -42,6 +42,15 @@ class SearchIndex(Protocol):
         """Autocomplete over titles and 发文字号; pinyin initials (zwgk) find 政务公开."""
         ...
 
+    def position(self) -> int:
+        """The last outbox sequence applied (0 for a new index); kept with the index itself,
+        so a rebuilt or replaced index starts again from what it really holds."""
+        ...
+
+    def set_position(self, sequence: int) -> None:
+        """Record that every outbox entry up to ``sequence`` is applied (never goes back)."""
+        ...
+
     def clear(self) -> None:
         """Drop every document (before a full rebuild)."""
         ...

@@ -7,6 +7,7 @@ writer too); every other instance only reads and reloads to see the writer's com
 
 import datetime as dt
 import fcntl
+import multiprocessing
 import os
 import shutil
 import threading
@@ -20,14 +21,16 @@ import orjson
 import tantivy
 
 from services.documents.search.analysis import (
+    TOKEN_RUST,
     AgencyAliases,
     Analyzer,
     canonical_doc_number,
     doc_number_candidates,
     initials,
     is_pinyin_query,
+    load_vocabulary,
 )
-from services.documents.search.highlight import contains_any, highlight_whole, snippet
+from services.documents.search.highlight import highlight_whole, matched_in_attachment, snippet
 from services.documents.search.models import (
     TOTAL_BOUND,
     FacetCount,
@@ -43,13 +46,14 @@ from services.documents.search.models import (
 )
 from services.documents.search.plan import QueryPlan, Term, plan_query
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
 _WS = "gk_ws"
 _NGRAM = "gk_initials"
 _NEVER = -(2**62)
 _FOREVER = 2**62
 _RELOAD_SECONDS = 0.05
 _FACET_SIZE = 50
+_POSITION_FILE = "outbox-position"
 
 # Field weights of the ranking: title > 发文字号 > keywords (and agency) > body > attachment.
 _TEXT_FIELDS = (
@@ -98,6 +102,36 @@ def _schema() -> tantivy.Schema:
 
 def _day(value: dt.date | None, default: int) -> int:
     return value.toordinal() if value is not None else default
+
+
+def analyse(doc: IndexedDocument, analyzer: Analyzer) -> dict[str, str]:
+    """The analysed text fields of a document (space-joined words), ready for tantivy."""
+    a = analyzer
+    fields = {
+        "title": a.segmented(doc.title),
+        "doc_number_text": a.segmented(doc.doc_number) if doc.doc_number else "",
+        "keywords": " ".join(a.segmented(k) for k in doc.keywords),
+        "agency_names": " ".join(a.segmented(n) for n in doc.agency_names),
+        "body": a.segmented(doc.body),
+        "attachment": a.segmented(doc.attachment_text) if doc.attachment_text else "",
+    }
+    # each distinct long word once: the sub-word field is for recall, not for phrases
+    distinct = set(" ".join(fields.values()).split())
+    fields["subwords"] = " ".join(a.subwords(distinct))
+    return {name: text for name, text in fields.items() if text}
+
+
+_worker_analyzer: Analyzer | None = None
+
+
+def _start_worker(vocabulary_files: list[Path]) -> None:
+    global _worker_analyzer  # noqa: PLW0603 (one analyzer per worker process)
+    _worker_analyzer = Analyzer(load_vocabulary(vocabulary_files))
+
+
+def _analyse_in_worker(doc: IndexedDocument) -> tuple[IndexedDocument, dict[str, str]]:
+    assert _worker_analyzer is not None
+    return doc, analyse(doc, _worker_analyzer)
 
 
 class TantivySearchIndex:
@@ -165,7 +199,7 @@ class TantivySearchIndex:
     def _open(self) -> tantivy.Index:
         index = tantivy.Index(self._schema, str(self._path), reuse=True)
         index.register_tokenizer(
-            _WS, tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.whitespace()).build()
+            _WS, tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.regex(TOKEN_RUST)).build()
         )
         index.register_tokenizer(
             _NGRAM, tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.ngram(2, 8, False)).build()
@@ -188,30 +222,14 @@ class TantivySearchIndex:
             raise ReadOnlyIndex("此检索索引以只读方式打开，不能写入。")
         return self._writer
 
-    def _document(self, doc: IndexedDocument) -> tantivy.Document:
-        a = self._analyzer
+    def _document(
+        self, doc: IndexedDocument, texts: dict[str, str] | None = None
+    ) -> tantivy.Document:
         out = tantivy.Document()
         out.add_text("id", str(doc.id))
         out.add_integer("version", doc.version)
-        title = a.words(doc.title)
-        number = a.words(doc.doc_number) if doc.doc_number else []
-        keywords = [w for k in doc.keywords for w in a.words(k)]
-        agencies = [w for n in doc.agency_names for w in a.words(n)]
-        body = a.words(doc.body)
-        attachment = a.words(doc.attachment_text) if doc.attachment_text else []
-        for name, tokens in (
-            ("title", title),
-            ("doc_number_text", number),
-            ("keywords", keywords),
-            ("agency_names", agencies),
-            ("body", body),
-            ("attachment", attachment),
-        ):
-            if tokens:
-                out.add_text(name, " ".join(tokens))
-        sub = a.subwords([*title, *keywords, *agencies, *body, *attachment])
-        if sub:
-            out.add_text("subwords", " ".join(sub))
+        for name, text in (texts if texts is not None else analyse(doc, self._analyzer)).items():
+            out.add_text(name, text)
         if doc.doc_number:
             out.add_text("doc_number", canonical_doc_number(doc.doc_number))
         out.add_text("initials", initials(doc.title))
@@ -275,14 +293,42 @@ class TantivySearchIndex:
                 self._reload(force=True)
             return applied
 
-    def bulk_load(self, documents: Iterable[IndexedDocument], commit_every: int = 10_000) -> int:
-        """Add documents to an index known to hold none of them (after ``clear``)."""
+    def bulk_load(
+        self,
+        documents: Iterable[IndexedDocument],
+        *,
+        workers: int = 1,
+        vocabulary_files: Sequence[Path] = (),
+        commit_every: int = 10_000,
+    ) -> int:
+        """Add documents to an index known to hold none of them (after ``clear``).
+
+        With ``workers`` > 1 the Chinese analysis (the costly part) runs in that many worker
+        processes, each loading the same vocabulary; tantivy's writer threads do the rest.
+        """
         count = 0
         with self._write_lock:
             writer = self._require_writer()
-            for doc in documents:
-                writer.add_document(self._document(doc))
-                count += 1
+            pool = None
+            if workers > 1:
+                pool = multiprocessing.get_context("spawn").Pool(
+                    workers, initializer=_start_worker, initargs=(list(vocabulary_files),)
+                )
+                analysed: Iterable[tuple[IndexedDocument, dict[str, str]]] = pool.imap(
+                    _analyse_in_worker, documents, chunksize=32
+                )
+            else:
+                analysed = ((doc, analyse(doc, self._analyzer)) for doc in documents)
+            try:
+                for doc, texts in analysed:
+                    writer.add_document(self._document(doc, texts))
+                    count += 1
+                    if count % commit_every == 0:
+                        writer.commit()
+            finally:
+                if pool is not None:
+                    pool.close()
+                    pool.join()
                 if count % commit_every == 0:
                     writer.commit()
             writer.commit()
@@ -300,8 +346,24 @@ class TantivySearchIndex:
             self._reload(force=True)
             return True
 
+    def position(self) -> int:
+        try:
+            return int((self._path / _POSITION_FILE).read_text().strip() or 0)
+        except (FileNotFoundError, ValueError):
+            return 0
+
+    def set_position(self, sequence: int) -> None:
+        with self._write_lock:
+            self._require_writer()
+            if sequence <= self.position():
+                return
+            temporary = self._path / (_POSITION_FILE + ".tmp")
+            temporary.write_text(str(sequence))
+            temporary.replace(self._path / _POSITION_FILE)  # atomic: never a torn number
+
     def clear(self) -> None:
         with self._write_lock:
+            (self._path / _POSITION_FILE).unlink(missing_ok=True)
             writer = self._require_writer()
             writer.delete_all_documents()
             writer.commit()
@@ -487,14 +549,8 @@ class TantivySearchIndex:
         title: str = payload["title"]
         body: str = payload["body"]
         attachment: str = payload["attachment_text"]
-        in_main = (
-            not needles
-            or contains_any(title, needles)
-            or contains_any(payload["doc_number"] or "", needles)
-            or contains_any(" ".join(payload["keywords"]), needles)
-            or contains_any(body, needles)
-        )
-        in_attachment = not in_main and contains_any(attachment, needles)
+        main = (title, payload["doc_number"] or "", " ".join(payload["keywords"]), body)
+        in_attachment = matched_in_attachment(main, attachment, needles)
         published = payload["published_on"]
         return SearchHit(
             id=uuid.UUID(stored.get_first("id")),

@@ -26,6 +26,7 @@ from services.requests.deadlines import (
     consultation_window_ends,
 )
 from services.requests.errors import PreconditionRequired
+from services.requests.fees import FeeBasis, FeeInput, MonthlyRequest, assess_fee, month_positions
 from services.requests.holidays import service as holidays
 from services.requests.receipt import NEEDS_CONFIRMATION, Channel, receipt_date
 from services.requests.replies import DECISION_TYPES, NEEDS_GROUND, REPLIES, ReplyType
@@ -62,6 +63,7 @@ class _Step:
         calendar: WorkdayCalendar,
         ctx: Context,
         on: dt.date,
+        session: AsyncSession,
     ) -> None:
         self.request, self.events, self.calendar, self.ctx, self.on = (
             request,
@@ -70,6 +72,7 @@ class _Step:
             ctx,
             on,
         )
+        self.session = session
         self.data: dict[str, Any] = {}
         self.target: RequestState | None = None
 
@@ -95,6 +98,32 @@ async def transition(
     if request is None or not is_handler(caller, request.agency_id):
         raise NotFound("未找到该申请，或您无权办理。", code="request-not-found")
     _check_if_match(request, if_match)
+    return await apply(session, ctx, request=request, caller=caller, body=body)
+
+
+async def withdraw_by_applicant(
+    session: AsyncSession, ctx: Context, *, request_id: uuid.UUID, reason: str
+) -> InfoRequest:
+    """The applicant withdraws their own request (identified by number and query code)."""
+    locked = await repository.get_for_update(session, request_id)
+    if locked is None:
+        raise NotFound("未找到该申请。", code="request-not-found")
+    body = s.Withdraw(action=Action.WITHDRAW, reason=reason)
+    return await apply(session, ctx, request=locked, caller=APPLICANT, body=body)
+
+
+APPLICANT = Principal(subject="applicant")
+
+
+async def apply(
+    session: AsyncSession,
+    ctx: Context,
+    *,
+    request: InfoRequest,
+    caller: Principal,
+    body: s.Transition,
+) -> InfoRequest:
+    """Check the action against the state and the law, record it, recompute the clock."""
     action = Action(body.action)
     state = RequestState(request.state)
     try:
@@ -106,7 +135,7 @@ async def transition(
     on = body.on or today
     _check_date(on, today, events)
     calendar = await holidays.calendar(session)
-    step = _Step(request, events, calendar, ctx, on)
+    step = _Step(request, events, calendar, ctx, on, session)
     step.target = target
     await RULES[action](step, body)
     event = RequestEvent(
@@ -242,13 +271,43 @@ async def _consulted(step: _Step, body: s.EndConsultation) -> None:
 
 
 async def _fee(step: _Step, body: s.NotifyFee) -> None:
-    _need_receipt(step)
+    received = _need_receipt(step)
+    request = step.request
+    prior = 0
+    if body.basis is FeeBasis.PER_REQUEST:
+        same_month = await repository.same_applicant_in_month(step.session, request, received)
+        positions = month_positions(
+            [
+                MonthlyRequest(str(r.id), "applicant", r.received_on or received)
+                for r in sorted(same_month, key=lambda r: (r.received_on, r.created_at, r.id))
+            ]
+        )
+        prior = positions.get(str(request.id), 0)
+    assessment = assess_fee(
+        FeeInput(
+            basis=body.basis,
+            received_on=received,
+            prior_items_this_month=prior,
+            items=body.items,
+            pages=body.pages,
+            delivery=body.delivery,
+        )
+    )
+    if not assessment.payable:
+        raise Unprocessable(
+            "按国办函〔2020〕109号的标准本件不收取信息处理费，无需发出收费通知："
+            + "".join(assessment.explanation),
+            code="no-fee-due",
+        )
     days = step.ctx.settings.requests_fee_payment_days
-    step.request.fee_amount = body.amount
+    request.fee_amount = assessment.amount_yuan
     step.data = {
-        "basis": body.basis,
-        "amount": body.amount,
+        "basis": body.basis.value,
+        "amount": assessment.amount_yuan,
+        "items": body.items,
         "pages": body.pages,
+        "explanation": assessment.explanation,
+        "payment_method": body.payment_method,
         "pay_by": step.add_days(days).isoformat(),
     }
 

@@ -4,7 +4,7 @@ import datetime as dt
 import uuid
 from collections.abc import Sequence
 
-from sqlalchemy import ColumnElement, func
+from sqlalchemy import ColumnElement, delete, func
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -119,6 +119,10 @@ async def oldest_failure(session: AsyncSession, key: str, since: dt.datetime) ->
     return value if isinstance(value, dt.datetime) else None
 
 
+async def delete_failures_before(session: AsyncSession, before: dt.datetime) -> None:
+    await session.exec(delete(TrackFailure).where(col(TrackFailure.at) < before))
+
+
 async def idempotency(session: AsyncSession, key: str) -> IdempotencyRecord | None:
     return await session.get(IdempotencyRecord, key)
 
@@ -137,5 +141,28 @@ async def audit_page(
         conditions.append(col(AuditEntry.request_id) == request_id)
     rows = await session.exec(
         select(AuditEntry).where(*conditions).order_by(col(AuditEntry.at).desc()).limit(limit)
+    )
+    return list(rows)
+
+
+async def same_applicant_in_month(
+    session: AsyncSession, request: InfoRequest, month_of: dt.date
+) -> list[InfoRequest]:
+    """The applicant's requests to the same agency received in the month of ``month_of``."""
+    if request.id_number_hmac is not None:
+        same = col(InfoRequest.id_number_hmac) == request.id_number_hmac
+    elif request.credit_code is not None:
+        same = col(InfoRequest.credit_code) == request.credit_code
+    else:
+        return [request]
+    first = month_of.replace(day=1)
+    after = (first + dt.timedelta(days=32)).replace(day=1)
+    rows = await session.exec(
+        select(InfoRequest).where(
+            same,
+            col(InfoRequest.agency_id) == request.agency_id,
+            col(InfoRequest.received_on) >= first,
+            col(InfoRequest.received_on) < after,
+        )
     )
     return list(rows)

@@ -1,19 +1,22 @@
 """HTTP routes of information requests: intake, tracking, staff queues, handling and reveals."""
 
 import uuid
-from typing import Annotated
+from typing import Annotated, Any
 from urllib.parse import quote
 
-from fastapi import APIRouter, Depends, Header, Query, Request, Response
+from fastapi import APIRouter, Depends, Header, Path, Query, Request, Response
 
 from services.common.auth import Principal, Role, public, requires
 from services.common.db import Database, SessionDep
 from services.common.errors import problem_responses
 from services.common.pagination import PageParams, next_link, page_params
-from services.requests.applications import handling, idempotency, service
+from services.requests import letters
+from services.requests.applications import correspondence, handling, idempotency, service
 from services.requests.applications.models import TrackFailure
 from services.requests.applications.schemas import (
     ApplicantRevealed,
+    ApplicantWithdrawal,
+    AuditRead,
     QueueList,
     RequestCreate,
     RequestRead,
@@ -34,8 +37,37 @@ Writer = Annotated[Principal, requires(roles=HANDLER_ROLES, scopes=["requests:wr
 Revealer = Annotated[
     Principal, requires(roles=HANDLER_ROLES, scopes=["requests:read", "pii:reveal"])
 ]
+Auditor = Annotated[
+    Principal, requires(roles=[Role.AGENCY_ADMIN, Role.PLATFORM_ADMIN], scopes=["requests:manage"])
+]
 Anyone = Annotated[Principal, public()]
 NO_STORE = {"Cache-Control": "no-store"}
+
+TrackNumber = Annotated[str, Query(min_length=1, max_length=40, description="查询号")]
+TrackCode = Annotated[str, Query(min_length=1, max_length=40, description="查询码")]
+Format = Annotated[letters.LetterFormat, Query(description="docx 或 pdf")]
+LETTER_RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {
+        "content": {media: {} for media in letters.MEDIA_TYPES.values()},
+        "description": "文书文件",
+    }
+}
+
+
+def _file(rendered: letters.RenderedLetter) -> Response:
+    return Response(
+        content=rendered.content,
+        media_type=rendered.media_type,
+        headers={
+            "Content-Disposition": f"attachment; filename*=UTF-8''{quote(rendered.filename)}",
+            "X-Content-Type-Options": "nosniff",
+            **NO_STORE,
+        },
+    )
+
+
+def _client(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
 
 
 def context(request: Request) -> service.Context:
@@ -46,6 +78,7 @@ def context(request: Request) -> service.Context:
     async def record_failures(keys: list[str]) -> None:
         # Its own transaction: the failed attempt must count even though the request fails.
         async with database.write_sessions() as session:
+            await service.forget_old_failures(session, ctx_settings=settings)
             for key in keys:
                 session.add(TrackFailure(key=key))
             await session.commit()
@@ -104,7 +137,8 @@ async def create_request(
     return receipt
 
 
-@router.get("", response_model=QueueList, responses=problem_responses(400, 401, 403, 422))
+# GET /api/v1/requests itself is the service index every service has.
+@router.get("/queue", response_model=QueueList, responses=problem_responses(400, 401, 403, 422))
 async def list_requests(
     request: Request,
     session: SessionDep,
@@ -140,13 +174,99 @@ async def track_request(
     ctx: Ctx,
     _caller: Anyone,
     response: Response,
-    number: Annotated[str, Query(min_length=1, max_length=40, description="查询号")],
-    code: Annotated[str, Query(min_length=1, max_length=40, description="查询码")],
+    number: TrackNumber,
+    code: TrackCode,
 ) -> TrackRead:
     """凭查询号和查询码查询办理状态、答复期限和答复（个人信息脱敏）；错误过多将被限制."""
     response.headers.update(NO_STORE)
-    client = request.client.host if request.client else "unknown"
-    return await service.track(session, ctx, number=number, code=code, client=client)
+    return await service.track(session, ctx, number=number, code=code, client=_client(request))
+
+
+@router.post(
+    "/track/withdraw", response_model=TrackRead, responses=problem_responses(404, 409, 422, 429)
+)
+async def withdraw_request(
+    body: ApplicantWithdrawal,
+    request: Request,
+    session: SessionDep,
+    ctx: Ctx,
+    _caller: Anyone,
+    response: Response,
+) -> TrackRead:
+    """申请人凭查询号和查询码撤回尚未办结的申请."""
+    response.headers.update(NO_STORE)
+    database: Database = request.app.state.db
+    # Checked in a read transaction of its own: on SQLite this request's write transaction
+    # would otherwise hold the lock that recording a wrong attempt needs.
+    async with database.sessions() as check:
+        found = await service.verify_tracking(
+            check, ctx, number=body.number, code=body.code, client=_client(request)
+        )
+    await handling.withdraw_by_applicant(session, ctx, request_id=found.id, reason=body.reason)
+    return await service.track(
+        session, ctx, number=body.number, code=body.code, client=_client(request)
+    )
+
+
+@router.get(
+    "/track/letters",
+    response_model=list[correspondence.LetterInfo],
+    responses=problem_responses(404, 422, 429),
+)
+async def track_letters(
+    request: Request,
+    session: SessionDep,
+    ctx: Ctx,
+    _caller: Anyone,
+    response: Response,
+    number: TrackNumber,
+    code: TrackCode,
+) -> list[correspondence.LetterInfo]:
+    """凭查询号和查询码列出本件收到的文书（答复书、补正告知书、延期告知书、收费通知书）."""
+    response.headers.update(NO_STORE)
+    found = await service.verify_tracking(
+        session, ctx, number=number, code=code, client=_client(request)
+    )
+    return await correspondence.available(session, found, staff=False)
+
+
+@router.get(
+    "/track/letters/{sequence}",
+    response_class=Response,
+    responses={**problem_responses(404, 422, 429), **LETTER_RESPONSES},
+)
+async def track_letter(
+    sequence: Annotated[int, Path(ge=1, le=10_000)],
+    request: Request,
+    session: SessionDep,
+    ctx: Ctx,
+    _caller: Anyone,
+    number: TrackNumber,
+    code: TrackCode,
+    format: Format = letters.LetterFormat.PDF,
+) -> Response:
+    """凭查询号和查询码下载一份文书（DOCX 或 PDF）."""
+    found = await service.verify_tracking(
+        session, ctx, number=number, code=code, client=_client(request)
+    )
+    service.audit(session, Principal(subject="tracking"), "letter", found)
+    rendered = await correspondence.render(
+        session, ctx, found, sequence=sequence, letter_format=format, staff=False
+    )
+    return _file(rendered)
+
+
+@router.get("/audit", response_model=list[AuditRead], responses=problem_responses(401, 403))
+async def read_audit_log(
+    session: SessionDep,
+    caller: Auditor,
+    response: Response,
+    request_id: Annotated[uuid.UUID | None, Query(description="只看这件申请")] = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+) -> list[AuditRead]:
+    """审计日志：谁在何时查看或办理了哪件申请（本机关；平台管理员可看全部）；不含个人信息."""
+    response.headers.update(NO_STORE)
+    return await service.audit_log(session, caller=caller, request_id=request_id, limit=limit)
 
 
 @router.get(
@@ -212,6 +332,41 @@ async def reveal_applicant(
     return await service.reveal(
         session, ctx, caller=caller, request_id=request_id, reason=body.reason
     )
+
+
+@router.get(
+    "/{request_id}/letters",
+    response_model=list[correspondence.LetterInfo],
+    responses=problem_responses(401, 403, 404),
+)
+async def list_letters(
+    request_id: uuid.UUID, session: SessionDep, caller: Reader
+) -> list[correspondence.LetterInfo]:
+    """本件的全部文书，含发给第三方的征求意见函."""
+    found = await service.for_staff(session, caller, request_id)
+    return await correspondence.available(session, found, staff=True)
+
+
+@router.get(
+    "/{request_id}/letters/{sequence}",
+    response_class=Response,
+    responses={**problem_responses(401, 403, 404, 422), **LETTER_RESPONSES},
+)
+async def download_letter(
+    request_id: uuid.UUID,
+    sequence: Annotated[int, Path(ge=1, le=10_000)],
+    session: SessionDep,
+    ctx: Ctx,
+    caller: Reader,
+    format: Format = letters.LetterFormat.PDF,
+) -> Response:
+    """下载一份文书（DOCX 或 PDF，内嵌中文字体）."""
+    found = await service.for_staff(session, caller, request_id)
+    service.audit(session, caller, "letter", found, detail=f"letter {sequence}")
+    rendered = await correspondence.render(
+        session, ctx, found, sequence=sequence, letter_format=format, staff=True
+    )
+    return _file(rendered)
 
 
 @router.get(

@@ -15,6 +15,7 @@ from services.requests.applications.models import (
     IdType,
     OrganisationType,
 )
+from services.requests.fees import FeeBasis, FeeDelivery
 from services.requests.receipt import Channel
 from services.requests.replies import RefusalGround, ReplyType
 from services.requests.workflow import Action, RequestState
@@ -176,10 +177,14 @@ class EndConsultation(ActionBase):
 
 
 class NotifyFee(ActionBase):
+    """收费通知：金额按国办函〔2020〕109号计算（按件计收或按量计收，择一）."""
+
     action: Literal[Action.NOTIFY_FEE]
-    basis: Literal["per_request", "per_volume"]
-    amount: int = Field(ge=1, le=10_000_000, description="信息处理费（元）")
-    pages: int | None = Field(None, ge=1, le=10_000_000)
+    basis: FeeBasis
+    items: int = Field(1, ge=1, le=1000, description="按件计收：本申请拆分后的件数")
+    pages: int = Field(0, ge=0, le=10_000_000, description="按量计收：提供的页数")
+    delivery: FeeDelivery = FeeDelivery.PAPER
+    payment_method: str | None = Field(None, max_length=500, description="缴费方式")
 
 
 class RecordPayment(ActionBase):
@@ -436,3 +441,21 @@ class TrackRead(BaseModel):
     notices: list[NoticeRead]
     reply: ReplyRead | None
     delivered_on: dt.date | None
+
+
+class AuditRead(BaseModel):
+    at: dt.datetime
+    actor: str
+    action: str
+    request_id: uuid.UUID | None
+    agency_id: uuid.UUID | None
+    reason: str | None
+    detail: str | None
+
+
+class ApplicantWithdrawal(Strict):
+    """申请人凭查询号和查询码撤回申请."""
+
+    number: str = Field(min_length=1, max_length=40, description="查询号")
+    code: str = Field(min_length=1, max_length=40, description="查询码")
+    reason: Reason = Field(description="撤回的理由")

@@ -37,6 +37,7 @@ from services.requests.applications.models import (
 from services.requests.applications.schemas import (
     ApplicantRevealed,
     AttachmentIn,
+    AuditRead,
     QueueItem,
     RequestCreate,
     RequestRead,
@@ -399,6 +400,21 @@ async def queue(
     return [views.queue_item(r) for r in rows], cursor
 
 
+async def audit_log(
+    session: AsyncSession, *, caller: Principal, request_id: uuid.UUID | None, limit: int
+) -> list[AuditRead]:
+    """Audit entries of the caller's agencies (all of them for a platform admin)."""
+    agencies = (
+        None
+        if caller.is_platform_admin
+        else [uuid.UUID(a) for a in caller.agency_ids if _is_uuid(a)]
+    )
+    rows = await repository.audit_page(
+        session, agency_ids=agencies, request_id=request_id, limit=limit
+    )
+    return [AuditRead.model_validate(row, from_attributes=True) for row in rows]
+
+
 def _is_uuid(value: str) -> bool:
     try:
         uuid.UUID(value)
@@ -433,10 +449,16 @@ async def _throttle(session: AsyncSession, ctx: Context, keys: tuple[str, str]) 
             )
 
 
-async def track(
+async def forget_old_failures(session: AsyncSession, *, ctx_settings: RequestsSettings) -> None:
+    """Wrong attempts older than the window no longer count; drop them."""
+    window = dt.timedelta(seconds=ctx_settings.requests_track_window_seconds)
+    await repository.delete_failures_before(session, utcnow() - window)
+
+
+async def verify_tracking(
     session: AsyncSession, ctx: Context, *, number: str, code: str, client: str
-) -> TrackRead:
-    """The state, due date and reply of one request, for whoever holds its number and code."""
+) -> InfoRequest:
+    """The request whose number and code these are; a wrong pair counts towards throttling."""
     number, code = number.strip().upper(), code.strip().upper()
     keys = _failure_keys(ctx, number, client)
     await _throttle(session, ctx, keys)
@@ -449,6 +471,14 @@ async def track(
         if ctx.record_failures is not None:
             await ctx.record_failures(list(keys))
         raise NotFound(NOT_FOUND_TRACK, code="request-not-found")
+    return request
+
+
+async def track(
+    session: AsyncSession, ctx: Context, *, number: str, code: str, client: str
+) -> TrackRead:
+    """The state, due date and reply of one request, for whoever holds its number and code."""
+    request = await verify_tracking(session, ctx, number=number, code=code, client=client)
     audit(session, Principal(subject="tracking"), "track", request)
     events = await repository.events(session, request.id)
     calendar = await holidays.calendar(session)

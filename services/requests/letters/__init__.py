@@ -13,18 +13,14 @@ from services.requests.letters.context import PLACEHOLDERS, LetterContext, forma
 from services.requests.letters.errors import LetterContextError, LetterTemplateError
 from services.requests.letters.kinds import (
     LETTER_KIND_LABELS,
-    REFUSAL_GROUND_ARTICLES,
     REFUSAL_GROUND_LABELS,
-    REPLY_TYPE_GROUNDS,
     REPLY_TYPE_LABELS,
     TEMPLATE_NAMES,
     LetterKind,
-    RefusalGround,
-    ReplyType,
     default_legal_ground,
     template_name,
 )
-from services.requests.letters.pdf import render_pdf
+from services.requests.letters.pdf import prepare_pdf_font, render_pdf
 from services.requests.letters.templates import (
     BlockStyle,
     LetterTemplate,
@@ -32,6 +28,7 @@ from services.requests.letters.templates import (
     parse_template,
 )
 from services.requests.letters.word import render_docx
+from services.requests.replies import RefusalGround, ReplyType
 
 
 class LetterFormat(StrEnum):
@@ -76,9 +73,7 @@ __all__ = [
     "LETTER_KIND_LABELS",
     "MEDIA_TYPES",
     "PLACEHOLDERS",
-    "REFUSAL_GROUND_ARTICLES",
     "REFUSAL_GROUND_LABELS",
-    "REPLY_TYPE_GROUNDS",
     "REPLY_TYPE_LABELS",
     "TEMPLATE_NAMES",
     "Block",
@@ -98,6 +93,7 @@ __all__ = [
     "default_legal_ground",
     "format_date",
     "parse_template",
+    "prepare_pdf_font",
     "render_docx",
     "render_letter",
     "render_pdf",

@@ -65,7 +65,8 @@ def fill_template(template: LetterTemplate, context: LetterContext, *, legal_gro
             continue
         # one pass, so text inside a value is never read as a placeholder
         text = PLACEHOLDER.sub(lambda match: values[match.group(1)], line.text)
-        blocks.append(Block(line.style, text))
+        # a value's line breaks start new paragraphs of the same style (each indented)
+        blocks.extend(Block(line.style, part) for part in text.split("\n") if part.strip())
     if missing:
         names = "、".join(f"{PLACEHOLDERS[field]}（{field}）" for field in sorted(missing))
         raise LetterContextError(f"生成“{template.name}”文书还需要填写：{names}")

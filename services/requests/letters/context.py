@@ -6,8 +6,9 @@ Every placeholder a template may use is listed in ``PLACEHOLDERS`` with its Chin
 
 import datetime as dt
 import unicodedata
+from enum import Enum
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from services.requests.letters.kinds import (
     LETTER_KIND_LABELS,
@@ -15,9 +16,8 @@ from services.requests.letters.kinds import (
     REPLY_TYPE_LABELS,
     REPLY_TYPES_WITH_REFUSAL,
     LetterKind,
-    RefusalGround,
-    ReplyType,
 )
+from services.requests.replies import RefusalGround, ReplyType
 
 PLACEHOLDERS: dict[str, str] = {
     "letter_title": "文书名称",
@@ -42,7 +42,7 @@ PLACEHOLDERS: dict[str, str] = {
     "due_on": "原答复期限",
     "extended_due_on": "延长后的答复期限",
     "extension_reason": "延期理由",
-    "third_party_name": "被征求意见的第三方",
+    "third_party_name": "被征求意见的第三方或行政机关",
     "consultation_due_on": "第三方提出意见的期限",
     "fee_amount": "信息处理费金额（元）",
     "fee_explanation": "信息处理费的计算过程",
@@ -62,11 +62,10 @@ def format_date(value: dt.date) -> str:
 
 
 def clean_text(value: str) -> str:
-    """Drop characters no document can hold (controls, lone surrogates), keep line breaks."""
+    """Drop what no document can hold (controls, lone surrogates); keep line breaks."""
     kept = []
-    for char in value.replace("\r\n", "\n"):
-        category = unicodedata.category(char)
-        if char in "\n\t" or category not in {"Cc", "Cs", "Cn"}:
+    for char in value.replace("\r\n", "\n").replace("\t", " "):
+        if char == "\n" or unicodedata.category(char) not in {"Cc", "Cs", "Cn"}:
             kept.append(char)
     return "".join(kept).strip()
 
@@ -75,8 +74,8 @@ class LetterContext(BaseModel):
     """Everything a letter may say about one request; unset fields leave optional lines out.
 
     The applicant's full name is intended: the letter is sent to the applicant. The
-    consultation letter goes to the third party, and its default template does not name
-    the applicant.
+    consultation letters go to a third party or another agency, and their default templates
+    do not name the applicant.
     """
 
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
@@ -113,6 +112,22 @@ class LetterContext(BaseModel):
     payment_method: str | None = Field(None, max_length=LONG)
     reconsideration_body: str | None = Field(None, max_length=SHORT)
     court: str | None = Field(None, max_length=SHORT)
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _printable(cls, value: object) -> object:
+        if isinstance(value, str) and not isinstance(value, Enum):
+            return clean_text(value)
+        if isinstance(value, list):
+            return [clean_text(item) if isinstance(item, str) else item for item in value]
+        return value
+
+    @field_validator("agency_name", "applicant_name", "tracking_number", "request_description")
+    @classmethod
+    def _not_blank(cls, value: str) -> str:
+        if not value:
+            raise ValueError("不能为空，也不能只含空白或控制字符")
+        return value
 
     @model_validator(mode="after")
     def _reply_type_matches_kind(self) -> "LetterContext":

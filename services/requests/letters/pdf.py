@@ -3,20 +3,21 @@
 The font is Noto Serif SC (SIL OFL 1.1) from the PyPI package ``pylopdf-fonts-zh-cn``, an
 unmodified copy of the upstream Noto CJK files: it covers the whole of GB 18030's common
 repertoire, so names and descriptions typed by applicants render, and nothing is fetched at
-run time. fpdf2 embeds only the glyphs a letter uses. A character the font lacks (a rare
+run time. Only the glyphs a letter uses are embedded, converted to TrueType outlines
+(``fontsubset``). A character the font lacks (a rare
 extension-B ideograph, an emoji) is printed as 〓, the customary mark for a missing
 character, instead of failing.
 """
 
-import functools
+import tempfile
 from pathlib import Path
 
 import pylopdf_fonts_zh_cn
-from fontTools.ttLib import TTFont
 from fpdf import FPDF
 from fpdf.enums import Align, WrapMode, XPos, YPos
 
 from services.requests.letters.compose import Letter
+from services.requests.letters.fontsubset import font_characters, truetype_subset
 from services.requests.letters.templates import BlockStyle
 
 MISSING_MARK = "〓"
@@ -39,12 +40,9 @@ def default_font_path() -> Path:
     return pylopdf_fonts_zh_cn.serif_path()
 
 
-@functools.cache
-def font_characters(font_path: Path) -> frozenset[int]:
-    """The code points a font has glyphs for."""
-    with TTFont(font_path, lazy=True) as font:
-        cmap = font.getBestCmap() or {}
-    return frozenset(cmap)
+def prepare_pdf_font(font_path: Path | None = None) -> None:
+    """Open the font ahead of the first letter (about a second); call it at start-up."""
+    font_characters(font_path or default_font_path())
 
 
 def replace_missing(text: str, font_path: Path) -> tuple[str, frozenset[str]]:
@@ -59,29 +57,40 @@ def replace_missing(text: str, font_path: Path) -> tuple[str, frozenset[str]]:
 def render_pdf(letter: Letter, *, font_path: Path | None = None) -> bytes:
     """The letter as PDF bytes (A4, 公文 margins), with the font subset embedded."""
     font = font_path or default_font_path()
+    blocks = []
+    for block in letter.blocks:
+        text, _missing = replace_missing(block.text, font)
+        if block.style is BlockStyle.BODY:
+            # two full-width spaces: the first-line indent of a Chinese paragraph
+            text = "\u3000\u3000" + text
+        blocks.append((block.style, text))
+    characters = {" ", MISSING_MARK}.union(*(text for _style, text in blocks))
+    with tempfile.TemporaryDirectory(prefix="gongkai-letter-") as scratch:
+        subset = Path(scratch) / "letter.ttf"
+        subset.write_bytes(truetype_subset(font, characters))
+        return _layout(letter.title, blocks, subset)
+
+
+def _layout(title: str, blocks: list[tuple[BlockStyle, str]], font: Path) -> bytes:
     pdf = FPDF(orientation="portrait", unit="mm", format="A4")
-    pdf.set_title(letter.title)
+    pdf.set_title(title)
     pdf.set_creator("Gongkai")
     pdf.set_margins(left=28, top=37, right=26)
     pdf.set_auto_page_break(auto=True, margin=35)
     pdf.add_font(FONT_FAMILY, "", str(font))
     pdf.add_page()
-    for block in letter.blocks:
-        text, _missing = replace_missing(block.text, font)
-        title = block.style is BlockStyle.TITLE
-        pdf.set_font(FONT_FAMILY, size=TITLE_SIZE if title else BODY_SIZE)
-        if block.style is BlockStyle.BODY:
-            # two full-width spaces: the first-line indent of a Chinese paragraph
-            text = "\u3000\u3000" + text.replace("\n", "\n\u3000\u3000")
+    for style, text in blocks:
+        is_title = style is BlockStyle.TITLE
+        pdf.set_font(FONT_FAMILY, size=TITLE_SIZE if is_title else BODY_SIZE)
         pdf.multi_cell(
             w=0,
-            h=TITLE_LINE_MM if title else LINE_MM,
+            h=TITLE_LINE_MM if is_title else LINE_MM,
             text=text,
-            align=ALIGN[block.style],
+            align=ALIGN[style],
             new_x=XPos.LMARGIN,
             new_y=YPos.NEXT,
             wrapmode=WrapMode.CHAR,
         )
-        if title:
+        if is_title:
             pdf.ln(LINE_MM)
     return bytes(pdf.output())

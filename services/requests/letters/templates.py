@@ -43,8 +43,14 @@ REQUIRED: dict[str, tuple[str, ...]] = {
     ),
     "extension_notice": (*ALWAYS_REQUIRED, *TO_APPLICANT_REQUIRED, "extended_due_on"),
     "fee_notice": (*ALWAYS_REQUIRED, *TO_APPLICANT_REQUIRED, "fee_amount", "payment_due_on"),
-    # addressed to the third party, which has no need of the applicant's identity
+    # addressed to the third party or agency, which has no need of the applicant's identity
     "consultation_letter": (
+        *ALWAYS_REQUIRED,
+        "legal_ground",
+        "third_party_name",
+        "consultation_due_on",
+    ),
+    "agency_consultation_letter": (
         *ALWAYS_REQUIRED,
         "legal_ground",
         "third_party_name",
@@ -91,7 +97,7 @@ class LetterTemplate:
         return frozenset().union(*(line.placeholders for line in self.lines))
 
 
-def parse_template(name: str, text: str, *, source: str = "内置模板") -> LetterTemplate:
+def parse_template(name: str, text: str, *, source: str = "提交的模板") -> LetterTemplate:
     """Parse and check one template; raise ``LetterTemplateError`` listing every problem."""
     if name not in TEMPLATE_NAMES:
         raise LetterTemplateError(
@@ -132,7 +138,8 @@ def _parse_line(number: int, line: str, problems: list[str]) -> TemplateLine | N
         problems.append(
             f"第 {number} 行有未知的占位符 "
             + "、".join(f"{{{{{field}}}}}" for field in unknown)
-            + "，可用的占位符见模板说明"
+            + "；可用的占位符："
+            + "、".join(PLACEHOLDERS)
         )
     leftover = PLACEHOLDER.sub("", line)
     if "{{" in leftover or "}}" in leftover:
@@ -165,7 +172,7 @@ class LetterTemplates:
             if path.is_file():
                 return parse_template(name, _read(path), source=str(path))
         builtin = resources.files(BUILTIN_PACKAGE).joinpath(f"{name}{SUFFIX}")
-        return parse_template(name, builtin.read_text(encoding="utf-8"))
+        return parse_template(name, builtin.read_text(encoding="utf-8"), source="内置模板")
 
     def check(self) -> list[LetterTemplate]:
         """Read every template in force; raise one error naming every unusable file."""

@@ -65,6 +65,11 @@ async def test_agency_contract(catalog: httpx.AsyncClient, tokens: TokenMinter) 
         "level_label": "乡级",
         "parent_code": "620702",
         "publication_deadline_days": None,
+        "links": {
+            "children": "/api/v1/catalog/divisions?parent=620702001",
+            "agencies": "/api/v1/catalog/agencies?division=620702001",
+            "items": "/api/v1/catalog/items?within=620702001",
+        },
     }
 
 

@@ -4,7 +4,15 @@ import httpx
 
 from services.catalog.domains.seed import PILOT_DOMAINS, domain_id
 from services.common.auth import Role
-from tests.support.catalog import agency_body
+from tests.support.catalog import (
+    EXAMPLE_ROW,
+    agency_body,
+    catalog_editor,
+    catalog_publisher,
+    catalog_workbook,
+    item_body,
+    register_agency,
+)
 from tests.support.tokens import TokenMinter
 
 BASE = "/api/v1/catalog"
@@ -119,3 +127,51 @@ async def test_merge_and_locality_extensions(
     )
     assert folded.status_code == 200, folded.text
     assert (await catalog.get(f"{BASE}/domains/not-an-id")).status_code == 422
+
+
+async def test_items_follow_merges_and_renames(
+    catalog: httpx.AsyncClient, tokens: TokenMinter
+) -> None:
+    agency = await register_agency(catalog, tokens)
+    editor = catalog_editor(tokens, agency)
+    housing = str(domain_id("housing-expropriation-compensation"))
+    land = str(domain_id("land-expropriation-compensation"))
+    item = await catalog.post(
+        f"{BASE}/agencies/{agency}/items",
+        json=item_body("房屋征收决定", domain_id=housing),
+        headers=editor,
+    )
+    assert item.status_code == 201, item.text
+    published = await catalog.post(
+        f"{BASE}/agencies/{agency}/versions", json={}, headers=catalog_publisher(tokens, agency)
+    )
+    assert published.status_code == 201
+    merged = await catalog.post(
+        f"{BASE}/domains/{housing}/merge", json={"into": land}, headers=admin(tokens)
+    )
+    assert merged.status_code == 200
+
+    # The draft moves to the surviving domain; the published version keeps its history,
+    # and browsing the surviving domain still finds it.
+    draft = await catalog.get(
+        f"{BASE}/items/{item.json()['id']}", params={"view": "draft"}, headers=editor
+    )
+    assert draft.json()["domain_name"] == "征地补偿"
+    public = (await catalog.get(f"{BASE}/items/{item.json()['id']}")).json()
+    assert public["domain_name"] == "国有土地上房屋征收与补偿"
+    browsed = (await catalog.get(f"{BASE}/items", params={"domain": land})).json()["items"]
+    assert [i["level1"] for i in browsed] == ["房屋征收决定"]
+
+    # A sheet named after a domain's former name still imports into it.
+    poverty = str(domain_id("poverty-alleviation"))
+    await catalog.patch(
+        f"{BASE}/domains/{poverty}", json={"name": "乡村振兴"}, headers=admin(tokens)
+    )
+    workbook = catalog_workbook({"扶贫": [{**EXAMPLE_ROW, "level1": "扶贫项目"}]})
+    imported = await catalog.post(
+        f"{BASE}/agencies/{agency}/catalog.xlsx",
+        files={"file": ("x.xlsx", workbook, "application/octet-stream")},
+        headers=editor,
+    )
+    assert imported.status_code == 200, imported.text
+    assert imported.json()["sheets"] == ["乡村振兴"]

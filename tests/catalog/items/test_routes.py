@@ -202,6 +202,7 @@ async def test_lookup_reports_published_items_and_missing_ids(
                 "id": item["id"],
                 "agency_id": agency,
                 "title_path": ["征收土地信息", "征收土地信息"],
+                "title": "征收土地信息 / 征收土地信息",
                 "domain_id": str(domain_id("land-expropriation-compensation")),
                 "domain_name": "征地补偿",
                 "published": True,

@@ -168,5 +168,14 @@ async def test_public_browsing_filters_on_mode_and_level(
         f"{CATALOG}/agencies/{agency}/domains", params={"mode": "on_request"}
     )
     assert proactive.json()["items"][0]["item_count"] == 1
+    # Following links: division → agency → domain → item.
+    division = (await catalog.get(f"{CATALOG}/divisions/620702001")).json()
+    listed = (await catalog.get(division["links"]["agencies"])).json()["items"]
+    assert [a["id"] for a in listed] == [agency]
+    domain_list = (await catalog.get(listed[0]["links"]["domains"])).json()["items"]
+    followed = await catalog.get(domain_list[0]["links"]["items"] + "&mode=proactive")
+    assert [i["level1"] for i in followed.json()["items"]] == ["征收土地信息"]
+    county_items = (await catalog.get(f"{CATALOG}/divisions/620702")).json()["links"]["items"]
+    assert len((await catalog.get(county_items)).json()["items"]) == 3
     assert (await catalog.get(f"{CATALOG}/items", params={"level": "x"})).status_code == 422
     assert (await catalog.get(f"{CATALOG}/items", params={"within": "999999"})).status_code == 404

@@ -57,8 +57,8 @@ def test_government_vocabulary_keeps_words_whole(analyzer: Analyzer) -> None:
 
 
 def test_document_number_core_is_one_token(analyzer: Analyzer) -> None:
-    assert analyzer.words("張政辦函（2020）100號")[-1] == "2020-100"
-    assert analyzer.words("交政办发[2020]78号")[-1] == "2020-78"
+    assert analyzer.words("張政辦函（2020）100號")[-1] == "2020n100"
+    assert analyzer.words("交政办发[2020]78号")[-1] == "2020n78"
 
 
 def test_punctuation_is_not_a_token(analyzer: Analyzer) -> None:

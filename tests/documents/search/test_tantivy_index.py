@@ -93,7 +93,7 @@ def test_schema_change_rebuilds_the_index_files(tmp_path: Path, analyzer: Analyz
 
 def test_settings_choose_the_embedded_engine_under_data_dir(tmp_path: Path) -> None:
     settings = SearchSettings(data_dir=tmp_path)
-    index = open_search_index(settings, writable=True)
+    index = open_search_index(settings, settings.data_dir, writable=True)
     assert isinstance(index, TantivySearchIndex)
     assert (tmp_path / "search" / "documents").is_dir()
     index.close()
@@ -102,4 +102,4 @@ def test_settings_choose_the_embedded_engine_under_data_dir(tmp_path: Path) -> N
 def test_settings_refuse_meilisearch_without_url(tmp_path: Path) -> None:
     settings = SearchSettings(data_dir=tmp_path, search_backend="meilisearch")
     with pytest.raises(ValueError, match="GONGKAI_MEILISEARCH_URL"):
-        open_search_index(settings)
+        open_search_index(settings, settings.data_dir)

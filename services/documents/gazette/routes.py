@@ -1,0 +1,111 @@
+"""HTTP routes of the gazette (政府公报)."""
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Request
+
+from services.common.auth import Principal, Role, public, requires
+from services.common.db import SessionDep
+from services.common.errors import problem_responses
+from services.common.pagination import PageParams, next_link, page_params
+from services.documents.gazette import service
+from services.documents.gazette.models import GazetteIssue
+from services.documents.gazette.schemas import (
+    GazetteCreate,
+    GazetteList,
+    GazetteRead,
+    GazetteSummary,
+)
+from services.documents.paths import DocumentId
+
+router = APIRouter(prefix="/api/v1/documents", tags=["政府公报"])
+
+Writer = Annotated[
+    Principal,
+    requires(
+        roles=[Role.EDITOR, Role.PUBLISHER, Role.AGENCY_ADMIN, Role.PLATFORM_ADMIN],
+        scopes=["documents:write"],
+    ),
+]
+Publisher = Annotated[
+    Principal,
+    requires(
+        roles=[Role.PUBLISHER, Role.AGENCY_ADMIN, Role.PLATFORM_ADMIN],
+        scopes=["documents:publish"],
+        step_up=True,
+    ),
+]
+Anyone = Annotated[Principal, public()]
+
+
+def _summaries(rows: list[GazetteIssue]) -> list[GazetteSummary]:
+    return [GazetteSummary.model_validate(r, from_attributes=True) for r in rows]
+
+
+@router.get("/gazette", response_model=GazetteList, responses=problem_responses(400, 422))
+async def list_issues(
+    request: Request,
+    session: SessionDep,
+    caller: Anyone,
+    page: Annotated[PageParams, Depends(page_params)],
+    year: Annotated[int | None, Query(ge=1949, le=2100, description="年度")] = None,
+    agency_id: Annotated[uuid.UUID | None, Query(description="编辑机关")] = None,
+) -> GazetteList:
+    """政府公报各期，按出版日期倒序."""
+    rows, cursor = await service.list_page(
+        session, caller=caller, year=year, agency_id=agency_id, document_id=None, page=page
+    )
+    return GazetteList(items=_summaries(rows), next_cursor=cursor, next=next_link(request, cursor))
+
+
+@router.post(
+    "/gazette",
+    status_code=201,
+    response_model=GazetteRead,
+    responses=problem_responses(401, 403, 409, 422),
+)
+async def create_issue(
+    body: GazetteCreate, request: Request, session: SessionDep, caller: Writer
+) -> GazetteRead:
+    """编辑一期公报：年度、期号、总期号、出版日期和有序目录."""
+    issue = await service.create(
+        session, caller=caller, catalog=request.app.state.peers["catalog"], data=body
+    )
+    return await service.read(session, caller, issue)
+
+
+@router.get(
+    "/gazette/{issue_id}", response_model=GazetteRead, responses=problem_responses(404, 422)
+)
+async def read_issue(issue_id: uuid.UUID, session: SessionDep, caller: Anyone) -> GazetteRead:
+    """读取一期公报及其目录."""
+    return await service.read(session, caller, await service.get_visible(session, caller, issue_id))
+
+
+@router.post(
+    "/gazette/{issue_id}/publish",
+    response_model=GazetteRead,
+    responses=problem_responses(401, 403, 404, 409),
+)
+async def publish_issue(issue_id: uuid.UUID, session: SessionDep, caller: Publisher) -> GazetteRead:
+    """发布一期公报（所刊登的文件须已作为主动公开文件发布）."""
+    issue = await service.publish(session, caller=caller, issue_id=issue_id)
+    return await service.read(session, caller, issue)
+
+
+@router.get(
+    "/{document_id}/gazette", response_model=GazetteList, responses=problem_responses(404, 422)
+)
+async def document_gazette(
+    document_id: DocumentId,
+    request: Request,
+    session: SessionDep,
+    caller: Anyone,
+    page: Annotated[PageParams, Depends(page_params)],
+) -> GazetteList:
+    """刊登该文件的各期公报."""
+    rows, cursor = await service.list_page(
+        session, caller=caller, year=None, agency_id=None, document_id=document_id, page=page
+    )
+    return GazetteList(items=_summaries(rows), next_cursor=cursor, next=next_link(request, cursor))

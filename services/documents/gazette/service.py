@@ -1,0 +1,156 @@
+"""Rules of the gazette: an agency's staff compile issues of 主动公开 documents and publish them."""
+
+import uuid
+
+from sqlalchemy import ColumnElement, or_
+from sqlmodel import col
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from services.common.auth import Principal
+from services.common.client import ServiceClient
+from services.common.db import utcnow
+from services.common.errors import Conflict, Forbidden, NotFound, Unprocessable
+from services.common.pagination import PageParams, after_key, decode_cursor, encode_cursor
+from services.documents import catalog as catalog_api
+from services.documents import visibility
+from services.documents.gazette import repository
+from services.documents.gazette.models import GazetteEntry, GazetteIssue
+from services.documents.gazette.schemas import EntryRead, GazetteCreate, GazetteRead
+from services.documents.outbox import repository as outbox
+from services.documents.records import service as records
+from services.documents.records.models import Disclosure, PublicationStatus
+
+
+def _visible(caller: Principal) -> ColumnElement[bool]:
+    published = col(GazetteIssue.status) == PublicationStatus.PUBLISHED
+    if caller.is_platform_admin:
+        return col(GazetteIssue.id).is_not(None)
+    agencies = visibility.staff_agencies(caller)
+    return or_(published, col(GazetteIssue.agency_id).in_(agencies)) if agencies else published
+
+
+async def get_visible(
+    session: AsyncSession, caller: Principal, issue_id: uuid.UUID
+) -> GazetteIssue:
+    rows = await repository.page(
+        session, conditions=[col(GazetteIssue.id) == issue_id, _visible(caller)], limit=1
+    )
+    if not rows:
+        raise NotFound(f"未找到编号为 {issue_id} 的公报。", code="gazette-not-found")
+    return rows[0]
+
+
+async def create(
+    session: AsyncSession, *, caller: Principal, catalog: ServiceClient, data: GazetteCreate
+) -> GazetteIssue:
+    if not caller.acts_for(data.agency_id):
+        raise Forbidden("只能编辑本机关的公报（agency_id 须为您所在的机关）。")
+    if data.issued_on.year != data.year:
+        raise Unprocessable("出版日期应在公报所属年度内。", code="gazette-year-mismatch")
+    if await repository.by_number(session, data.agency_id, data.year, data.issue_number):
+        raise Conflict(
+            f"{data.year} 年第 {data.issue_number} 期公报已登记。", code="gazette-issue-taken"
+        )
+    titles: list[str] = []
+    for index, item in enumerate(data.entries):
+        title = item.title
+        if item.document_id is not None:
+            field = f"entries[{index}].document_id"
+            try:
+                document = await records.get_visible(session, caller, item.document_id)
+            except NotFound:
+                raise Unprocessable(f"{field}：未找到编号为 {item.document_id} 的文件。") from None
+            if document.disclosure != Disclosure.PUBLIC:
+                raise Unprocessable(
+                    f"{field}：公报只刊登主动公开的文件，“{document.title}”不是主动公开。",
+                    code="gazette-document-not-public",
+                )
+            title = title or document.title
+        assert title is not None
+        titles.append(title)
+    agency = await catalog_api.agency(catalog, data.agency_id, field="agency_id")
+    issue = GazetteIssue(**data.model_dump(exclude={"entries"}), agency_name=agency.name)
+    session.add(issue)
+    await session.flush()
+    for position, (item, title) in enumerate(zip(data.entries, titles, strict=True), start=1):
+        session.add(
+            GazetteEntry(
+                issue_id=issue.id, position=position, document_id=item.document_id,
+                title=title, section=item.section,
+            )
+        )  # fmt: skip
+    await session.flush()
+    await outbox.append(session, entity="gazette_issue", entity_id=issue.id, kind="created")
+    return issue
+
+
+async def publish(session: AsyncSession, *, caller: Principal, issue_id: uuid.UUID) -> GazetteIssue:
+    issue = await get_visible(session, caller, issue_id)
+    if not caller.acts_for(issue.agency_id):
+        raise Forbidden("只有编辑该公报的机关可以发布。")
+    if issue.status == PublicationStatus.PUBLISHED:
+        raise Conflict("该期公报已发布。", code="already-published")
+    for entry in await repository.entries(session, issue.id):
+        if entry.document_id is None:
+            continue
+        document = await records.get_visible(session, caller, entry.document_id)
+        if not visibility.is_public(document):
+            raise Conflict(
+                f"第 {entry.position} 条“{entry.title}”尚未作为主动公开文件发布，公报不能发布。",
+                code="gazette-document-not-published",
+            )
+    issue.status = PublicationStatus.PUBLISHED
+    issue.updated_at = utcnow()
+    session.add(issue)
+    await session.flush()
+    await outbox.append(session, entity="gazette_issue", entity_id=issue.id, kind="published")
+    return issue
+
+
+async def read(session: AsyncSession, caller: Principal, issue: GazetteIssue) -> GazetteRead:
+    """The issue with the entries the caller may see (a document that became non-public drops)."""
+    shown = []
+    for entry in await repository.entries(session, issue.id):
+        if entry.document_id is not None:
+            try:
+                await records.get_visible(session, caller, entry.document_id)
+            except NotFound:
+                continue
+        shown.append(
+            EntryRead(
+                position=entry.position, document_id=entry.document_id,
+                title=entry.title, section=entry.section,
+            )
+        )  # fmt: skip
+    return GazetteRead(
+        **issue.model_dump(exclude={"created_at", "updated_at", "status"}),
+        status=PublicationStatus(issue.status),
+        entries=shown,
+    )
+
+
+async def list_page(
+    session: AsyncSession,
+    *,
+    caller: Principal,
+    year: int | None,
+    agency_id: uuid.UUID | None,
+    document_id: uuid.UUID | None,
+    page: PageParams,
+) -> tuple[list[GazetteIssue], str | None]:
+    conditions = [_visible(caller)]
+    if year is not None:
+        conditions.append(col(GazetteIssue.year) == year)
+    if agency_id is not None:
+        conditions.append(col(GazetteIssue.agency_id) == agency_id)
+    if document_id is not None:
+        document = await records.get_visible(session, caller, document_id)
+        conditions.append(repository.carrying(document.id))
+    keys = [col(GazetteIssue.issued_on), col(GazetteIssue.id)]
+    if page.cursor:
+        conditions.append(after_key(keys, decode_cursor(page.cursor, keys), descending=True))  # type: ignore[arg-type]
+    rows = await repository.page(session, conditions=conditions, limit=page.limit + 1)
+    more = len(rows) > page.limit
+    rows = rows[: page.limit]
+    cursor = encode_cursor([rows[-1].issued_on, rows[-1].id]) if more else None
+    return rows, cursor

@@ -1,0 +1,153 @@
+"""Keeps the search index in step with the database by draining the outbox.
+
+Every change to a document writes an outbox row in the same transaction. The indexer reads
+the rows after the index's own position, loads those documents as they are now, and upserts
+them with the entry's sequence as version (so a replay never puts an older state back), then
+records the new position. A crash anywhere in between only means some entries are applied
+again on restart: the index converges to the database.
+"""
+
+import asyncio
+import contextlib
+import datetime as dt
+import logging
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from anyio import to_thread
+from sqlalchemy import func
+from sqlmodel import select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from services.documents.outbox import repository as outbox
+from services.documents.outbox.models import OutboxEntry
+from services.documents.search.models import IndexedDocument
+from services.documents.search.port import SearchIndex
+from services.documents.search.source import all_document_ids, load_documents
+
+logger = logging.getLogger("gongkai.search.indexer")
+
+SessionFactory = Callable[[], AsyncSession]
+BATCH = 200
+REBUILD_BATCH = 500
+MAX_BACKOFF_SECONDS = 60.0
+
+
+def _today() -> dt.date:
+    return dt.datetime.now(dt.UTC).date()
+
+
+@dataclass
+class IndexerStatus:
+    position: int
+    head: int
+    failures: int
+    last_error: str | None
+
+    @property
+    def lag(self) -> int:
+        return max(self.head - self.position, 0)
+
+
+class Indexer:
+    """The one task that writes the index (per deployment)."""
+
+    def __init__(
+        self, index: SearchIndex, sessions: SessionFactory, *, poll_seconds: float = 0.5
+    ) -> None:
+        self.index = index
+        self._sessions = sessions
+        self._poll = poll_seconds
+        self._lock = asyncio.Lock()
+        self.failures = 0
+        self.last_error: str | None = None
+
+    async def _head(self, session: AsyncSession) -> int:
+        head = (await session.exec(select(func.max(OutboxEntry.sequence)))).one()
+        return int(head or 0)
+
+    async def drain_once(self, batch: int = BATCH) -> int:
+        """Apply the next ``batch`` outbox entries; returns how many were read."""
+        async with self._lock:
+            position = await to_thread.run_sync(self.index.position)
+            async with self._sessions() as session:
+                entries = await outbox.after(session, position, limit=batch)
+                if not entries:
+                    return 0
+                last = int(entries[-1].sequence or position)
+                # the newest entry of each document decides its version; loaded as it is now
+                newest: dict[uuid.UUID, int] = {}
+                for entry in entries:
+                    if entry.entity == "document":
+                        newest[entry.entity_id] = int(entry.sequence or 0)
+                found: dict[uuid.UUID, IndexedDocument] = {}
+                for version in sorted(set(newest.values())):
+                    ids = [i for i, v in newest.items() if v == version]
+                    found.update(
+                        await load_documents(session, ids, version=version, today=_today())
+                    )
+            gone = [(i, v) for i, v in newest.items() if i not in found]
+            await to_thread.run_sync(self._apply, list(found.values()), gone, last)
+            return len(entries)
+
+    def _apply(
+        self, documents: list[IndexedDocument], gone: list[tuple[uuid.UUID, int]], last: int
+    ) -> None:
+        if documents:
+            self.index.upsert(documents)
+        for document_id, version in gone:
+            self.index.delete(document_id, version)
+        self.index.set_position(last)
+
+    async def catch_up(self) -> int:
+        """Drain until the outbox holds nothing new; returns entries applied."""
+        total = 0
+        while read := await self.drain_once():
+            total += read
+        return total
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """Drain forever; on failure retry with exponential backoff (0.5 s … 60 s)."""
+        delay = self._poll
+        while not stop.is_set():
+            try:
+                read = await self.drain_once()
+                self.failures, self.last_error = 0, None
+                delay = self._poll
+                if read:
+                    continue
+            except Exception as exc:  # any failure: log, back off, retry
+                self.failures += 1
+                self.last_error = type(exc).__name__
+                delay = min(max(delay, self._poll) * 2, MAX_BACKOFF_SECONDS)
+                logger.warning(
+                    "search indexer failed (%s); retrying in %.1f s", type(exc).__name__, delay
+                )
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), timeout=delay)
+
+    async def status(self) -> IndexerStatus:
+        position = await to_thread.run_sync(self.index.position)
+        async with self._sessions() as session:
+            head = await self._head(session)
+        return IndexerStatus(position, head, self.failures, self.last_error)
+
+    async def rebuild(self) -> int:
+        """Rebuild the whole index from the database (``gongkai reindex``)."""
+        async with self._lock:
+            async with self._sessions() as session:
+                head = await self._head(session)
+                ids = await all_document_ids(session)
+            await to_thread.run_sync(self.index.clear)
+            count = 0
+            for start in range(0, len(ids), REBUILD_BATCH):
+                async with self._sessions() as session:
+                    chunk = await load_documents(
+                        session, ids[start : start + REBUILD_BATCH], version=head, today=_today()
+                    )
+                await to_thread.run_sync(self.index.upsert, list(chunk.values()))
+                count += len(chunk)
+            # entries after ``head`` (written during the rebuild) are drained as usual
+            await to_thread.run_sync(self.index.set_position, head)
+            return count
