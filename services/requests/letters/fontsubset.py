@@ -8,7 +8,6 @@ that it embeds with the standard Identity-H encoding. Converted glyphs are kept 
 so the common characters of official letters are converted once per process.
 """
 
-import functools
 import io
 import threading
 from collections.abc import Iterable
@@ -37,10 +36,20 @@ class _Source:
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
-@functools.cache
+_sources: dict[Path, _Source] = {}
+_sources_lock = threading.Lock()
+
+
 def _source(font_path: Path) -> _Source:
-    font = TTFont(font_path, lazy=True)
-    return _Source(font=font, cmap=dict(font.getBestCmap() or {}))
+    # one per font and process, opened once even when the first letters come in together;
+    # read into memory so no file handle stays open
+    with _sources_lock:
+        source = _sources.get(font_path)
+        if source is None:
+            font = TTFont(io.BytesIO(font_path.read_bytes()), lazy=True)
+            source = _Source(font=font, cmap=dict(font.getBestCmap() or {}))
+            _sources[font_path] = source
+        return source
 
 
 def font_characters(font_path: Path) -> frozenset[int]:

@@ -3,6 +3,7 @@
 import hashlib
 import io
 import re
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from docx import Document
@@ -139,3 +140,17 @@ def test_each_line_of_a_value_is_its_own_indented_paragraph() -> None:
     paragraphs = {paragraph.text: paragraph for paragraph in document.paragraphs}
     assert "计算过程：第一步。" in paragraphs
     assert paragraphs["第二步。"].paragraph_format.first_line_indent is not None
+
+
+def test_letters_render_concurrently_in_threads() -> None:
+    # routes render in a thread pool; the shared font cache must not be corrupted
+    names = ["赵钱孙", "周吴郑", "冯陈褚", "蒋沈韩"]
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        contents = list(
+            pool.map(
+                lambda name: render_pdf(compose_letter(letter_context(applicant_name=name))),
+                names,
+            )
+        )
+    for name, content in zip(names, contents, strict=True):
+        assert f"{name}：" in pdf_text(content)
