@@ -266,7 +266,19 @@ async def _dbapi_error(request: Request, exc: Exception) -> Response:
             detail="提交的文本中含有空字符（\\u0000），请删除后重试。",
             instance=request.url.path,
         )
+    if type(getattr(exc, "orig", None)).__name__ in _UNAVAILABLE or exc_is_disconnect(exc):
+        return await _database_error(request, exc)
     return await _unexpected_error(request, exc)
+
+
+# Driver errors that mean "the database cannot take this request now", not "the request is bad".
+_UNAVAILABLE = frozenset(
+    {"TooManyConnectionsError", "CannotConnectNowError", "ConnectionDoesNotExistError"}
+)
+
+
+def exc_is_disconnect(exc: Exception) -> bool:
+    return bool(getattr(exc, "connection_invalidated", False))
 
 
 async def _unexpected_error(request: Request, exc: Exception) -> Response:

@@ -7,9 +7,11 @@ from typing import Annotated
 
 import httpx
 import pytest
+from asyncpg.exceptions import TooManyConnectionsError
 from fastapi import APIRouter, FastAPI, Query
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
 
 from services.catalog.settings import CatalogSettings
 from services.common.app import build_service_app
@@ -66,6 +68,12 @@ async def write_orphan(session: SessionDep, _c: Annotated[Principal, public()]) 
 @router.get("/api/v1/probe/boom")
 async def boom(_c: Annotated[Principal, public()]) -> dict:
     raise RuntimeError("/srv/secret/path.py SELECT * FROM secrets")
+
+
+@router.get("/api/v1/probe/crowded")
+async def crowded(_c: Annotated[Principal, public()]) -> dict:
+    # What SQLAlchemy raises when PostgreSQL has no connection slot left.
+    raise DBAPIError("SELECT 1", None, TooManyConnectionsError("sorry, too many clients already"))
 
 
 @router.get("/api/v1/probe/staff")
@@ -263,3 +271,11 @@ async def test_readyz_checks_the_database(probe: httpx.AsyncClient, tmp_path: Pa
     async with client_for(app) as client:
         body = _assert_problem(await client.get("/readyz"), 503)
     assert body["checks"]["database"]["status"] == "failed"
+
+
+async def test_a_full_database_is_unavailable_not_an_internal_error(
+    probe: httpx.AsyncClient,
+) -> None:
+    body = _assert_problem(await probe.get("/api/v1/probe/crowded"), 503)
+    assert body["title"] == "数据库暂时不可用"
+    assert (await probe.get("/api/v1/probe/crowded")).headers["retry-after"] == "5"
