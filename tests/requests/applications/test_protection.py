@@ -30,8 +30,9 @@ from tests.support.requests import (
 )
 from tests.support.tokens import TokenMinter
 
-ID_WITH_CHECKSUM = re.compile(r"\d{17}[\dX]")
-MOBILE = re.compile(r"1\d{10}")
+# Not inside longer runs of letters and digits (hashes, ids), where such digits occur by chance.
+ID_WITH_CHECKSUM = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dX](?![0-9A-Za-z])")
+MOBILE = re.compile(r"(?<![0-9A-Za-z])1\d{10}(?![0-9A-Za-z])")
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
 
