@@ -20,7 +20,7 @@ run: install
 	$(BIN)/gongkai demo
 	$(BIN)/gongkai serve
 
-## Set up, then lint, type-check and run the whole test suite (SQLite and PostgreSQL)
+## Set up, then lint, type-check and run the whole test suite (SQLite and PostgreSQL, 2 workers)
 test: install lint typecheck pytest
 
 lint: install
@@ -31,7 +31,7 @@ typecheck: install
 	$(BIN)/mypy
 
 pytest: install
-	$(BIN)/pytest
+	$(BIN)/pytest -n 2
 
 clean:
 	rm -rf $(VENV) data .pytest_cache .mypy_cache .ruff_cache
