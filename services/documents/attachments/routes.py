@@ -6,9 +6,9 @@ from typing import Annotated
 from fastapi import APIRouter, File, Header, Request, Response, UploadFile
 from fastapi.responses import StreamingResponse
 
-from services.common.auth import Principal, Role, public, requires
 from services.common.db import SessionDep
 from services.common.errors import problem_responses
+from services.documents.access import Anyone, Writer
 from services.documents.attachments import service
 from services.documents.attachments.http import content_disposition, etag, etag_matches, parse_range
 from services.documents.attachments.schemas import AttachmentList, AttachmentRead
@@ -17,15 +17,6 @@ from services.documents.paths import DocumentId
 from services.documents.settings import DocumentsSettings
 
 router = APIRouter(prefix="/api/v1/documents", tags=["附件"])
-
-Writer = Annotated[
-    Principal,
-    requires(
-        roles=[Role.EDITOR, Role.PUBLISHER, Role.AGENCY_ADMIN, Role.PLATFORM_ADMIN],
-        scopes=["documents:write"],
-    ),
-]
-Anyone = Annotated[Principal, public()]
 
 
 def _storage(request: Request) -> tuple[LocalStorage, int]:

@@ -6,10 +6,10 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, File, Header, Query, Request, Response, UploadFile
 from fastapi.responses import StreamingResponse
 
-from services.common.auth import Principal, Role, public, requires
 from services.common.db import SessionDep
 from services.common.errors import NotFound, problem_responses
 from services.common.pagination import PageParams, next_link, page_params
+from services.documents.access import Anyone, Publisher, Writer
 from services.documents.attachments.http import content_disposition, etag, etag_matches
 from services.documents.attachments.kinds import FileKind
 from services.documents.attachments.storage import LocalStorage
@@ -25,23 +25,6 @@ from services.documents.paths import DocumentId
 from services.documents.settings import DocumentsSettings
 
 router = APIRouter(prefix="/api/v1/documents", tags=["政府公报"])
-
-Writer = Annotated[
-    Principal,
-    requires(
-        roles=[Role.EDITOR, Role.PUBLISHER, Role.AGENCY_ADMIN, Role.PLATFORM_ADMIN],
-        scopes=["documents:write"],
-    ),
-]
-Publisher = Annotated[
-    Principal,
-    requires(
-        roles=[Role.PUBLISHER, Role.AGENCY_ADMIN, Role.PLATFORM_ADMIN],
-        scopes=["documents:publish"],
-        step_up=True,
-    ),
-]
-Anyone = Annotated[Principal, public()]
 
 
 def _summaries(rows: list[GazetteIssue]) -> list[GazetteSummary]:

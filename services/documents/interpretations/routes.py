@@ -5,10 +5,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
 
-from services.common.auth import Principal, Role, public, requires
 from services.common.db import SessionDep
 from services.common.errors import problem_responses
 from services.common.pagination import PageParams, next_link, page_params
+from services.documents.access import Anyone, Publisher, Writer
 from services.documents.interpretations import service
 from services.documents.interpretations.schemas import (
     InterpretationCreate,
@@ -18,23 +18,6 @@ from services.documents.interpretations.schemas import (
 from services.documents.paths import DocumentId
 
 router = APIRouter(prefix="/api/v1/documents", tags=["政策解读"])
-
-Writer = Annotated[
-    Principal,
-    requires(
-        roles=[Role.EDITOR, Role.PUBLISHER, Role.AGENCY_ADMIN, Role.PLATFORM_ADMIN],
-        scopes=["documents:write"],
-    ),
-]
-Publisher = Annotated[
-    Principal,
-    requires(
-        roles=[Role.PUBLISHER, Role.AGENCY_ADMIN, Role.PLATFORM_ADMIN],
-        scopes=["documents:publish"],
-        step_up=True,
-    ),
-]
-Anyone = Annotated[Principal, public()]
 
 
 @router.get(

@@ -1,24 +1,14 @@
 """HTTP route of the legacy import."""
 
-from typing import Annotated
-
 from fastapi import APIRouter, Request
 
-from services.common.auth import Principal, Role, requires
 from services.common.db import SessionDep
 from services.common.errors import problem_responses
+from services.documents.access import Writer
 from services.documents.legacy import service
 from services.documents.legacy.schemas import ImportRequest, ImportResponse
 
 router = APIRouter(prefix="/api/v1/documents", tags=["历史文件导入"])
-
-Writer = Annotated[
-    Principal,
-    requires(
-        roles=[Role.EDITOR, Role.PUBLISHER, Role.AGENCY_ADMIN, Role.PLATFORM_ADMIN],
-        scopes=["documents:write"],
-    ),
-]
 
 
 @router.post("/import", response_model=ImportResponse, responses=problem_responses(401, 403, 422))

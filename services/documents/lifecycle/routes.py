@@ -5,10 +5,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 
-from services.common.auth import Principal, Role, public, requires
 from services.common.db import SessionDep
 from services.common.errors import problem_responses
 from services.common.pagination import PageParams, next_link, page_params
+from services.documents.access import Admin, Anyone, Publisher
 from services.documents.lifecycle import repository, service
 from services.documents.lifecycle.models import VALIDITY_LABELS, EventKind, Validity
 from services.documents.lifecycle.schemas import (
@@ -28,16 +28,6 @@ from services.documents.records.schemas import DocumentRead
 
 router = APIRouter(prefix="/api/v1/documents", tags=["文件生命周期"])
 
-Publisher = Annotated[
-    Principal,
-    requires(
-        roles=[Role.PUBLISHER, Role.AGENCY_ADMIN, Role.PLATFORM_ADMIN],
-        scopes=["documents:publish"],
-        step_up=True,
-    ),
-]
-Admin = Annotated[Principal, requires(roles=[Role.PLATFORM_ADMIN], scopes=["documents:manage"])]
-Anyone = Annotated[Principal, public()]
 WRITE_PROBLEMS = problem_responses(401, 403, 404, 409, 422)
 
 

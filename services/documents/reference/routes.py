@@ -4,9 +4,9 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path
 
-from services.common.auth import Principal, Role, public, requires
 from services.common.db import SessionDep
 from services.common.errors import problem_responses
+from services.documents.access import Admin, Anyone
 from services.documents.reference import repository, service
 from services.documents.reference.schemas import (
     DocumentTypeList,
@@ -18,8 +18,6 @@ from services.documents.reference.schemas import (
 )
 
 router = APIRouter(prefix="/api/v1/documents", tags=["参考数据"])
-Admin = Annotated[Principal, requires(roles=[Role.PLATFORM_ADMIN], scopes=["documents:manage"])]
-Anyone = Annotated[Principal, public()]
 
 
 @router.get("/types", response_model=DocumentTypeList)

@@ -6,14 +6,13 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
 
-from services.common.auth import Principal, public
 from services.common.db import SessionDep
 from services.common.errors import problem_responses
+from services.documents.access import Anyone
 from services.documents.reports import service
 from services.documents.reports.schemas import GapList, ReportCounts, ReportFormat
 
 router = APIRouter(prefix="/api/v1/documents", tags=["统计"])
-Anyone = Annotated[Principal, public()]
 
 
 @router.get("/report-counts", response_model=ReportCounts, responses=problem_responses(422))

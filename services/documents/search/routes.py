@@ -8,8 +8,9 @@ from anyio import to_thread
 from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, Field
 
-from services.common.auth import Principal, public
+from services.common.auth import Principal
 from services.common.errors import ServiceUnavailable, Unprocessable, problem_responses
+from services.documents.access import Anyone
 from services.documents.search.models import (
     MAX_LIMIT,
     FacetName,
@@ -23,7 +24,6 @@ from services.documents.search.port import SearchIndex
 from services.documents.visibility import staff_agencies
 
 router = APIRouter(prefix="/api/v1/documents", tags=["全文检索"])
-Anyone = Annotated[Principal, public()]
 
 
 class SuggestionList(BaseModel):
