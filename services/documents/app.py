@@ -1,11 +1,12 @@
 """The documents service app: 规章、行政规范性文件及其解读、附件、政府公报和全文检索."""
 
-from collections.abc import Mapping
+import contextlib
+from collections.abc import AsyncIterator, Mapping
 
 from fastapi import FastAPI
 from starlette.types import ASGIApp
 
-from services.common.app import build_service_app
+from services.common.app import build_service_app, peer_client
 from services.documents.attachments.routes import router as attachments_router
 from services.documents.gazette.routes import router as gazette_router
 from services.documents.interpretations.routes import router as interpretations_router
@@ -15,11 +16,16 @@ from services.documents.lifecycle.routes import router as lifecycle_router
 from services.documents.records.routes import router as records_router
 from services.documents.reference.routes import router as reference_router
 from services.documents.reports.routes import router as reports_router
+from services.documents.scheduler import scheduler_lifespan
 from services.documents.search.lifespan import search_lifespan
 from services.documents.search.routes import router as search_router
 from services.documents.settings import DocumentsSettings
+from services.documents.workdays import NoticeCalendar
 
 PEERS: tuple[str, ...] = ("catalog",)
+# Read when there is one (the holiday notices, services/documents/workdays.py); documents
+# works without it, counting with the kernel's calendar.
+OPTIONAL_PEERS: tuple[str, ...] = ("requests",)
 
 
 def create_app(
@@ -27,6 +33,25 @@ def create_app(
 ) -> FastAPI:
     """Build the documents app; ``peers`` are in-process apps of services without a URL."""
     settings = settings or DocumentsSettings()
+    in_process = peers if peers is not None else {}
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        async with contextlib.AsyncExitStack() as stack:
+            requests = None
+            # Looked up now, not when the app is built: the composition root adds the
+            # requests app to ``peers`` after building this one.
+            if settings.service_url("requests") or "requests" in in_process:
+                requests = peer_client("requests", settings, in_process)
+                stack.push_async_callback(requests.aclose)
+            await stack.enter_async_context(
+                scheduler_lifespan(
+                    app, NoticeCalendar(requests), settings.documents_jobs_interval_seconds
+                )
+            )
+            await stack.enter_async_context(search_lifespan(app))
+            yield
+
     return build_service_app(
         settings=settings,
         title="Gongkai 文件服务",
@@ -47,5 +72,5 @@ def create_app(
         ],
         peers=peers,
         peer_names=PEERS,
-        lifespan=search_lifespan,
+        lifespan=lifespan,
     )

@@ -18,6 +18,12 @@ class DocumentsSettings(ServiceSettings, SearchOptions):
     attachment_max_bytes: int = Field(
         100 * 1024 * 1024, ge=1, description="Largest attachment accepted, in bytes (100 MiB)."
     )
+    documents_jobs_interval_seconds: float = Field(
+        300.0,
+        ge=0,
+        description="Seconds between runs of the periodic work (expiries, holiday notices); "
+        "0: never.",
+    )
     attachments_dir: Path | None = Field(
         None, description="Where attachment content is stored; default: data_dir/attachments."
     )

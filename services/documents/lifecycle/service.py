@@ -33,6 +33,7 @@ from services.documents.lifecycle.models import (
     ValidityInterval,
 )
 from services.documents.lifecycle.schemas import AmendBody, EventRead, PublishBody, RepealBody
+from services.documents.locks import job_lock
 from services.documents.outbox import repository as outbox
 from services.documents.records import service as records
 from services.documents.records.models import Document, PublicationStatus
@@ -272,8 +273,10 @@ async def repeal(
 
 async def record_expiries(session: AsyncSession, *, day: dt.date | None = None) -> int:
     """Write the 已失效 event of every document whose 有效期至 has passed (the intervals
-    already say so; the event puts it on the change feed). Idempotent."""
+    already say so; the event puts it on the change feed, the outbox entry updates the search
+    index). Idempotent, also when several processes run it at once (:func:`job_lock`)."""
     day = day or today()
+    await job_lock(session, "expiries")
     count = 0
     for document in await repository.expiry_candidates(session, day):
         assert document.expires_on is not None

@@ -9,6 +9,7 @@ from services.common.auth import STAFF_ROLES, Principal, Role, public, requires
 from services.common.db import SessionDep
 from services.common.errors import problem_responses
 from services.common.pagination import PageParams, next_link, page_params
+from services.documents import workdays
 from services.documents.clock import today
 from services.documents.paths import DocumentId
 from services.documents.records import disclosure, present, service
@@ -134,6 +135,7 @@ async def create_document(
             catalog=request.app.state.peers["catalog"],
             data=body,
             idempotency_key=idempotency_key,
+            calendar=workdays.current(request.app.state),
         )
     response.headers["ETag"] = present.etag(document)
     response.headers["Location"] = f"{present.BASE}/{document.id}"
@@ -183,6 +185,7 @@ async def update_document(
         document_id=document_id,
         data=body,
         if_match=if_match,
+        calendar=workdays.current(request.app.state),
     )
     response.headers["ETag"] = present.etag(document)
     return await present.read(session, document)
