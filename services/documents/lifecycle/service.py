@@ -20,6 +20,7 @@ from services.common.pagination import PageParams, after_key, decode_cursor, enc
 from services.documents import visibility
 from services.documents.clock import today
 from services.documents.interpretations import repository as interpretations
+from services.documents.interpretations import service as interpretation_service
 from services.documents.interpretations.models import Interpretation
 from services.documents.lifecycle import repository
 from services.documents.lifecycle.models import (
@@ -112,7 +113,11 @@ async def publish(
             f"发布日期不能早于成文日期（{document.written_on.isoformat()}）。",
             code="published-before-written",
         )
-    linked = await interpretations.linked_to(session, document.id)
+    linked = [
+        i
+        for i in await interpretations.linked_to(session, document.id)
+        if i.status != PublicationStatus.WITHDRAWN
+    ]
     if document.is_policy and not document.interpretation_exemption and not linked:
         raise Unprocessable(
             "该文件为政策性文件，按“三同步”要求须与政策解读同步发布：请先登记并关联解读材料，"
@@ -128,22 +133,19 @@ async def publish(
     await records.add_version(
         session, document, actor=caller.subject, reason="发布", changes=records.snapshot(document)
     )
-    await _publish_with(session, linked, day)
+    await _publish_with(session, linked, day, caller.subject)
     await _touch(session, document, "published")
     return document
 
 
-async def _publish_with(session: AsyncSession, linked: list[Interpretation], day: dt.date) -> None:
+async def _publish_with(
+    session: AsyncSession, linked: list[Interpretation], day: dt.date, actor: str | None
+) -> None:
     """三同步: draft interpretations of the document are published together with it."""
     for interpretation in linked:
-        if interpretation.status != PublicationStatus.PUBLISHED:
-            interpretation.status = PublicationStatus.PUBLISHED
-            interpretation.published_on = day
-            interpretation.updated_at = utcnow()
-            session.add(interpretation)
-            await session.flush()
-            await outbox.append(
-                session, entity="interpretation", entity_id=interpretation.id, kind="published"
+        if interpretation.status == PublicationStatus.DRAFT:
+            await interpretation_service.mark_published(
+                session, interpretation, day=day, actor=actor
             )
 
 
