@@ -15,8 +15,10 @@ class DocumentsSettings(ServiceSettings, SearchOptions):
         None,
         description="Database of the documents service; default: a SQLite file under data_dir.",
     )
+    # The gateway reads the same variable: its body limit of the upload routes follows it
+    # (gateway/settings.py), so the two cannot disagree.
     attachment_max_bytes: int = Field(
-        100 * 1024 * 1024, ge=1, description="Largest attachment accepted, in bytes (100 MiB)."
+        50 * 1024 * 1024, ge=1, description="Largest attachment accepted, in bytes (50 MiB)."
     )
     documents_jobs_interval_seconds: float = Field(
         300.0,
