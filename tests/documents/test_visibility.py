@@ -153,11 +153,19 @@ async def test_no_public_route_shows_a_trace_of_non_public_records(world: World)
     # The routes as the service declares them (building an app connects to nothing).
     documents_app = create_documents(DocumentsSettings(_env_file=None))  # type: ignore[call-arg]
     hidden = [on_request, withheld, draft]
+    hidden_events = [
+        e["id"]
+        for d in (on_request, withheld)
+        for e in (await world.docs.get(f"{DOCS}/{d['id']}/events", headers=world.staff())).json()[
+            "items"
+        ]
+    ]
+    assert len(hidden_events) == 2
     secrets = [
         *(d[field] for d in hidden for field in ("id", "title", "doc_number")),
         hidden_interpretation.json()["id"], "内部文件甲的解读丁",
         draft_interpretation.json()["id"], "公开通知的草稿解读戊",
-        issue.json()["id"], "未发布的公报己", attachment.json()["id"], "内部附件",
+        issue.json()["id"], "未发布的公报己", attachment.json()["id"], "内部附件", *hidden_events,
     ]  # fmt: skip
     path_values = {
         "document_id": [public["id"], *(d["id"] for d in hidden)],
@@ -167,6 +175,7 @@ async def test_no_public_route_shows_a_trace_of_non_public_records(world: World)
         ],
         "issue_id": [issue.json()["id"]],
         "attachment_id": [attachment.json()["id"]],
+        "event_id": hidden_events,
     }
     query_values = {"year": "2020", "agency_id": world.agency["id"], "q": "张掖"}
     routes = [

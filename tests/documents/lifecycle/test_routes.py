@@ -69,6 +69,13 @@ async def test_in_force_on_follows_publication_amendment_and_repeal(world: World
         ("amended", amending["id"]),
         ("repealed", repealing["id"]),
     ]
+    # Each event is a resource of its own.
+    one = await world.docs.get(f"{DOCS}/{original['id']}/events/{events[2]['id']}")
+    assert one.status_code == 200
+    assert one.json() == events[2]
+    elsewhere = await world.docs.get(f"{DOCS}/{amending['id']}/events/{events[0]['id']}")
+    assert elsewhere.status_code == 404
+    assert elsewhere.headers["content-type"] == PROBLEM
     # Linked both ways: the amending document's events show what it amended.
     theirs = (await world.docs.get(f"{DOCS}/{amending['id']}/events")).json()["items"]
     assert [(e["kind"], e["document_id"]) for e in theirs] == [
