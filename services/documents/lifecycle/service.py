@@ -198,6 +198,7 @@ async def amend(
             code="not-in-force",
         )
     status = Validity.PARTIALLY_INVALID if data.partial_invalidity else Validity.AMENDED
+    previous_status = str(current.status)
     kind = EventKind.PARTIALLY_INVALIDATED if data.partial_invalidity else EventKind.AMENDED
     cause = f"被《{amending.title}》修改" + (
         f"（{amending.doc_number}）" if amending.doc_number else ""
@@ -214,6 +215,13 @@ async def amend(
             document, kind, data.amended_on, caller,
             reason=data.reason, related_document_id=amending.id,
         )
+    )  # fmt: skip
+    await records.add_version(
+        session, document, actor=caller.subject, reason=data.reason or cause,
+        changes={
+            "validity": {"old": previous_status, "new": status.value},
+            "amended_by": {"old": None, "new": str(amending.id)},
+        },
     )  # fmt: skip
     await _touch(session, document, kind.value, by=str(amending.id))
     await outbox.append(
@@ -264,6 +272,16 @@ async def repeal(
             related_document_id=repealing.id if repealing else None, decision=data.decision,
         )
     )  # fmt: skip
+    await records.add_version(
+        session, document, actor=caller.subject, reason=data.reason,
+        changes={
+            "validity": {
+                "old": current.status if current is not None else None,
+                "new": Validity.REPEALED.value,
+            },
+            "repealed_by": {"old": None, "new": str(repealing.id) if repealing else data.decision},
+        },
+    )  # fmt: skip
     await _touch(session, document, "repealed")
     if repealing is not None:
         await outbox.append(
@@ -292,6 +310,12 @@ async def record_expiries(session: AsyncSession, *, day: dt.date | None = None) 
                 document_id=document.id, kind=EventKind.EXPIRED, occurred_on=lapsed,
                 reason=f"有效期至 {document.expires_on.isoformat()} 届满",
             )
+        )  # fmt: skip
+        before = next((r.status for r in rows if r.ends_on == lapsed), None)
+        await records.add_version(
+            session, document, actor=None,
+            reason=f"有效期至 {document.expires_on.isoformat()} 届满",
+            changes={"validity": {"old": before, "new": Validity.EXPIRED.value}},
         )  # fmt: skip
         await _touch(session, document, "expired")
         count += 1

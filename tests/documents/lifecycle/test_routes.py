@@ -69,6 +69,22 @@ async def test_in_force_on_follows_publication_amendment_and_repeal(world: World
         ("amended", amending["id"]),
         ("repealed", repealing["id"]),
     ]
+    # Every change to the published document kept a version: who, when, why, what.
+    versions = (
+        await world.docs.get(f"{DOCS}/{original['id']}/versions", headers=world.staff())
+    ).json()["items"]
+    assert [(v["number"], v["reason"]) for v in versions] == [
+        (1, "发布"),
+        (2, "调整适用范围"),
+        (3, "已被新规定替代"),
+    ]
+    assert versions[1]["changes"] == {
+        "validity": {"old": "in_force", "new": "amended"},
+        "amended_by": {"old": None, "new": amending["id"]},
+    }
+    assert versions[2]["changes"]["validity"] == {"old": "amended", "new": "repealed"}
+    assert all(v["actor"] == f"staff-{world.agency['id'][:8]}" and v["recorded_at"]
+               for v in versions)  # fmt: skip
     # Each event is a resource of its own.
     one = await world.docs.get(f"{DOCS}/{original['id']}/events/{events[2]['id']}")
     assert one.status_code == 200
@@ -115,6 +131,11 @@ async def test_expiry_and_partial_invalidity(world: World) -> None:
     }
     events = (await world.docs.get(f"{DOCS}/{short['id']}/events")).json()["items"]
     assert [(e["kind"], e["occurred_on"]) for e in events][-1] == ("expired", "2021-05-01")
+    versions = (await world.docs.get(f"{DOCS}/{short['id']}/versions")).json()["items"]
+    assert (versions[-1]["reason"], versions[-1]["changes"]) == (
+        "有效期至 2021-04-30 届满",
+        {"validity": {"old": "in_force", "new": "expired"}},
+    )
 
     base = await world.publish(
         await world.create(doc_number="张政办发〔2020〕8号", written_on="2020-05-01"), "2020-05-02"
