@@ -168,8 +168,14 @@ async def _published_target(
 
 
 async def _acting_document(
-    session: AsyncSession, caller: Principal, document_id: uuid.UUID, target: Document, field: str
+    session: AsyncSession,
+    caller: Principal,
+    document_id: uuid.UUID,
+    target: Document,
+    field: str,
+    takes_effect_on: dt.date,
 ) -> Document:
+    """The later document that amends or repeals ``target`` from ``takes_effect_on``."""
     if document_id == target.id:
         raise Unprocessable(f"{field}：文件不能修改或废止自身。")
     try:
@@ -178,6 +184,18 @@ async def _acting_document(
         raise Unprocessable(f"{field}：未找到编号为 {document_id} 的文件。") from None
     if acting.status != PublicationStatus.PUBLISHED:
         raise Unprocessable(f"{field}：作出修改或废止的文件须已发布。")
+    if acting.written_on < target.written_on:
+        raise Unprocessable(
+            f"{field}：作出修改或废止的文件（成文于 {acting.written_on.isoformat()}）"
+            f"不能早于被修改或废止的文件（成文于 {target.written_on.isoformat()}）。",
+            code="acting-document-earlier",
+        )
+    if takes_effect_on < acting.written_on:
+        raise Unprocessable(
+            f"修改或废止的生效日期不能早于作出修改或废止的文件的成文日期"
+            f"（{acting.written_on.isoformat()}）。",
+            code="takes-effect-before-act",
+        )
     return acting
 
 
@@ -187,8 +205,9 @@ async def amend(
     """A later document amends this one from ``amended_on``: 已修改 (or 部分失效) from then."""
     document = await _published_target(session, caller, document_id)
     amending = await _acting_document(
-        session, caller, data.amending_document_id, document, "amending_document_id"
-    )
+        session, caller, data.amending_document_id, document, "amending_document_id",
+        data.amended_on,
+    )  # fmt: skip
     rows = await repository.intervals(session, document.id)
     current = _containing(rows, data.amended_on)
     if current is None or Validity(current.status) not in IN_FORCE_STATES:
@@ -238,7 +257,12 @@ async def repeal(
     document = await _published_target(session, caller, document_id)
     repealing = (
         await _acting_document(
-            session, caller, data.repealing_document_id, document, "repealing_document_id"
+            session,
+            caller,
+            data.repealing_document_id,
+            document,
+            "repealing_document_id",
+            data.repealed_on,
         )
         if data.repealing_document_id
         else None

@@ -225,3 +225,38 @@ async def test_global_event_feed_hides_non_public_documents(world: World) -> Non
     # The public list of what the repealing document did shows nothing of the withheld one.
     theirs = (await world.docs.get(f"{DOCS}/{public['id']}/events")).json()["items"]
     assert [e["kind"] for e in theirs] == ["published"]
+
+
+async def test_amend_and_repeal_need_a_later_act(world: World) -> None:
+    earlier = await world.publish(
+        await world.create(doc_number="张政办发〔2019〕1号", written_on="2019-03-01"), "2019-03-02"
+    )
+    target = await world.publish(
+        await world.create(doc_number="张政办发〔2020〕1号", written_on="2020-03-01"), "2020-03-02"
+    )
+    later = await world.publish(
+        await world.create(doc_number="张政办发〔2021〕1号", written_on="2021-03-01"), "2021-03-02"
+    )
+    url = f"{DOCS}/{target['id']}"
+    cases = [
+        ("amend", {"amending_document_id": earlier["id"], "amended_on": "2021-04-01"},
+         "acting-document-earlier"),
+        ("amend", {"amending_document_id": later["id"], "amended_on": "2020-06-01"},
+         "takes-effect-before-act"),
+        ("repeal", {"repealing_document_id": earlier["id"], "repealed_on": "2021-04-01",
+                    "reason": "x"}, "acting-document-earlier"),
+        ("repeal", {"repealing_document_id": later["id"], "repealed_on": "2020-06-01",
+                    "reason": "x"}, "takes-effect-before-act"),
+        ("amend", {"amending_document_id": target["id"], "amended_on": "2021-04-01"}, None),
+        ("repeal", {"repealed_on": "2021-04-01", "reason": "x"}, None),  # no act named
+    ]  # fmt: skip
+    for action, body, code in cases:
+        response = await world.docs.post(f"{url}/{action}", json=body, headers=world.staff())
+        assert response.status_code == 422, (action, body, response.text)
+        assert response.headers["content-type"] == PROBLEM
+        if code:
+            assert response.json()["type"].endswith(code), response.text
+    # Nothing happened to the target.
+    events = (await world.docs.get(f"{url}/events")).json()["items"]
+    assert [e["kind"] for e in events] == ["published"]
+    assert target["id"] in await in_force(world, "2022-01-01")
