@@ -52,6 +52,8 @@ async def tick(database: Database, notices: NoticeCalendar) -> TickResult:
         except BaseException:
             await session.rollback()
             raise
+    # Only now: a round that failed leaves the years to the next one.
+    notices.settled(changed)
     if expired or recomputed:
         logger.info("documents jobs: %d expired, %d due dates recomputed", expired, recomputed)
     return TickResult(expired=expired, recomputed=recomputed)

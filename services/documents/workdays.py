@@ -57,25 +57,31 @@ class NoticeCalendar:
     notices: dict[int, YearSchedule] = field(default_factory=dict)
     calendar: WorkdayCalendar = field(default_factory=WorkdayCalendar)
     refreshed: bool = False
+    # Years whose change the due dates have not followed yet (kept until :meth:`settled`).
+    unsettled: set[int] = field(default_factory=set)
+
+    def settled(self, years: set[int]) -> None:
+        """The due dates touching ``years`` were recomputed and committed."""
+        self.unsettled -= years
 
     async def refresh(self) -> set[int]:
-        """Read the loaded notices; the years whose schedule changed since the last read
-        (on the first successful read: every year with a notice)."""
+        """Read the loaded notices; the years whose schedule changed and whose due dates are
+        not recomputed yet (after the first successful read: every year with a notice)."""
         if self.client is None:
-            return set()
+            return set(self.unsettled)
         try:
             response = await self.client.get(NOTICES_PATH)
         except Exception as exc:  # unreachable, or (in-process) not started yet
             logger.warning("holiday notices not read: %s", type(exc).__name__)
-            return set()
+            return set(self.unsettled)
         if not response.ok or not isinstance(response.body, list):
             logger.warning("holiday notices not read: requests answered %s", response.status)
-            return set()
+            return set(self.unsettled)
         try:
             fresh = {s.year: s for s in (_schedule(item) for item in response.body)}
         except (KeyError, TypeError, ValueError):
             logger.warning("holiday notices not read: unexpected answer from requests")
-            return set()
+            return set(self.unsettled)
         years = set(fresh) | set(self.notices)
         changed = {y for y in years if not _same(fresh.get(y), self.notices.get(y))}
         if not self.refreshed:
@@ -83,7 +89,8 @@ class NoticeCalendar:
         self.notices = fresh
         self.calendar = WorkdayCalendar.from_notices(fresh.values())
         self.refreshed = True
-        return changed
+        self.unsettled |= changed
+        return set(self.unsettled)
 
 
 def current(state: Any) -> WorkdayCalendar:
