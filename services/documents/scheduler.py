@@ -1,6 +1,6 @@
 """Periodic work of the documents service, run in every process that serves it.
 
-Each tick (every ``GONGKAI_DOCUMENTS_JOBS_INTERVAL_SECONDS``):
+Each tick (a second after start, then every ``GONGKAI_DOCUMENTS_JOBS_INTERVAL_SECONDS``):
 
 1. reads the holiday notices from the requests service (:mod:`services.documents.workdays`)
    and, when a year's schedule changed, recomputes the publication due dates it touches;
@@ -29,6 +29,7 @@ from services.documents.workdays import NoticeCalendar
 
 logger = logging.getLogger("gongkai.documents.scheduler")
 RETRY_SECONDS = 5.0
+FIRST_ROUND_SECONDS = 1.0
 
 
 @dataclass
@@ -63,11 +64,15 @@ async def tick(database: Database, notices: NoticeCalendar) -> TickResult:
 async def scheduler_lifespan(
     app: FastAPI, notices: NoticeCalendar, interval: float
 ) -> AsyncIterator[None]:
-    """Run :func:`tick` at start and then every ``interval`` seconds (0: never)."""
+    """Run :func:`tick` a second after start and then every ``interval`` seconds (0: never)."""
     app.state.workdays = notices
     stop = asyncio.Event()
 
     async def loop() -> None:
+        # The first round waits a moment: in one process the requests app is started after
+        # this one, and asking it before would only fail.
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), timeout=min(interval, FIRST_ROUND_SECONDS))
         while not stop.is_set():
             try:
                 await tick(app.state.db, notices)
