@@ -23,9 +23,6 @@ from services.documents.settings import DocumentsSettings
 from services.documents.workdays import NoticeCalendar
 
 PEERS: tuple[str, ...] = ("catalog",)
-# Read when there is one (the holiday notices, services/documents/workdays.py); documents
-# works without it, counting with the kernel's calendar.
-OPTIONAL_PEERS: tuple[str, ...] = ("requests",)
 
 
 def create_app(
@@ -38,9 +35,10 @@ def create_app(
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         async with contextlib.AsyncExitStack() as stack:
+            # An optional peer: the holiday notices (services/documents/workdays.py) are read
+            # from requests when there is one. Looked up now, not when the app is built: the
+            # composition root adds the requests app to ``peers`` after building this one.
             requests = None
-            # Looked up now, not when the app is built: the composition root adds the
-            # requests app to ``peers`` after building this one.
             if settings.service_url("requests") or "requests" in in_process:
                 requests = peer_client("requests", settings, in_process)
                 stack.push_async_callback(requests.aclose)
