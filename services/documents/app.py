@@ -39,13 +39,13 @@ def create_app(
             # from requests when there is one. Looked up now, not when the app is built: the
             # composition root adds the requests app to ``peers`` after building this one.
             requests = None
-            if settings.service_url("requests") or "requests" in in_process:
+            remote = bool(settings.service_url("requests"))
+            if remote or "requests" in in_process:
                 requests = peer_client("requests", settings, in_process)
                 stack.push_async_callback(requests.aclose)
+            notices = NoticeCalendar(requests, in_process=requests is not None and not remote)
             await stack.enter_async_context(
-                scheduler_lifespan(
-                    app, NoticeCalendar(requests), settings.documents_jobs_interval_seconds
-                )
+                scheduler_lifespan(app, notices, settings.documents_jobs_interval_seconds)
             )
             await stack.enter_async_context(search_lifespan(app))
             yield

@@ -40,7 +40,7 @@ class TickResult:
 
 async def tick(database: Database, notices: NoticeCalendar) -> TickResult:
     """One round of the periodic work, in one transaction."""
-    changed = await notices.refresh()
+    changed = set(notices.unsettled) if notices.in_process else await notices.refresh()
     async with database.write_sessions() as session:
         try:
             recomputed = 0
@@ -80,7 +80,9 @@ async def scheduler_lifespan(
                 logger.exception("documents jobs failed")
             # Until the notices could be read (the requests service may start after us),
             # try again soon rather than count with the kernel's calendar for a whole interval.
-            pending = notices.client is not None and not notices.refreshed
+            pending = (
+                notices.client is not None and not notices.in_process and not notices.refreshed
+            )
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(
                     stop.wait(), timeout=min(interval, RETRY_SECONDS) if pending else interval

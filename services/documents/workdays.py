@@ -3,8 +3,10 @@
 The State Council notices (放假安排通知) are owned by the requests service, which loads them
 (``PUT /api/v1/requests/calendar/notices/{year}``, ``gongkai load-holidays``) and recomputes
 its reply deadlines. Documents keeps no copy in its own database: it reads them through the
-requests API (``GET /api/v1/requests/calendar/notices``, public) when it starts and on every
-tick of its scheduler, over the kernel's calendar (``services/common/workdays.py``:
+requests API (``GET /api/v1/requests/calendar/notices``, public): a remote requests service on every
+tick of the scheduler; an in-process one (all-in-one) from request handling, at most once a
+minute, before a route counts working days (a background task's call into the in-process
+app left a database connection open at shutdown), over the kernel's calendar (``services/common/workdays.py``:
 chinese-calendar years, then the statutory rules of ``statutory_holidays.json``). A due date
 that runs through a year known only from the statutory rules is provisional (暂定); when a
 notice arrives or is corrected, the due dates touching that year are recomputed.
@@ -15,6 +17,7 @@ Without a requests peer, or while it cannot be reached, the kernel's calendar al
 
 import datetime as dt
 import logging
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -54,6 +57,10 @@ class NoticeCalendar:
     """The current calendar of this process, refreshed from the requests service."""
 
     client: ServiceClient | None = None
+    # An in-process requests app is asked from request handling only (:func:`refresh_for`):
+    # asked from the scheduler's background task, its database connection outlived shutdown.
+    in_process: bool = False
+    last_read: float = 0.0
     notices: dict[int, YearSchedule] = field(default_factory=dict)
     calendar: WorkdayCalendar = field(default_factory=WorkdayCalendar)
     refreshed: bool = False
@@ -69,6 +76,7 @@ class NoticeCalendar:
         not recomputed yet (after the first successful read: every year with a notice)."""
         if self.client is None:
             return set(self.unsettled)
+        self.last_read = time.monotonic()
         try:
             response = await self.client.get(NOTICES_PATH)
         except Exception as exc:  # unreachable, or (in-process) not started yet
@@ -91,6 +99,16 @@ class NoticeCalendar:
         self.refreshed = True
         self.unsettled |= changed
         return set(self.unsettled)
+
+
+async def refresh_for(state: Any, *, max_age: float = 60.0) -> None:
+    """Before a request counts working days: read the notices again if the last read is older
+    than ``max_age`` seconds (in-process requests only; the scheduler reads a remote one)."""
+    notices: NoticeCalendar | None = getattr(state, "workdays", None)
+    if notices is None or not notices.in_process:
+        return
+    if time.monotonic() - notices.last_read >= max_age:
+        await notices.refresh()
 
 
 def current(state: Any) -> WorkdayCalendar:

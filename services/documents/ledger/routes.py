@@ -34,6 +34,7 @@ async def ledger(
     written_to: ToParam = None,
 ) -> LedgerPage:
     """主动公开文件的发布期限台账：待发布、已逾期、按期发布、逾期发布，按最后发布日排序."""
+    await workdays.refresh_for(request.app.state)
     items, cursor = await service.page(
         session, caller=caller, agency_id=agency_id, state=state,
         written_from=written_from, written_to=written_to, params=page,

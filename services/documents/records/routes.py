@@ -129,6 +129,7 @@ async def create_document(
         response.headers["Idempotent-Replayed"] = "true"
         document = existing
     else:
+        await workdays.refresh_for(request.app.state)
         document = await service.create(
             session,
             caller=caller,
@@ -178,6 +179,7 @@ async def update_document(
     if_match: IfMatch = None,
 ) -> DocumentRead:
     """修改文件（须带 If-Match）；已发布的文件须填写修改原因，并留存版本."""
+    await workdays.refresh_for(request.app.state)
     document = await service.update(
         session,
         caller=caller,
