@@ -3,13 +3,14 @@
 The State Council notices (放假安排通知) are owned by the requests service, which loads them
 (``PUT /api/v1/requests/calendar/notices/{year}``, ``gongkai load-holidays``) and recomputes
 its reply deadlines. Documents keeps no copy in its own database: it reads them through the
-requests API (``GET /api/v1/requests/calendar/notices``, public): a remote requests service on every
-tick of the scheduler; an in-process one (all-in-one) from request handling, at most once a
-minute, before a route counts working days (a background task's call into the in-process
-app left a database connection open at shutdown), over the kernel's calendar (``services/common/workdays.py``:
-chinese-calendar years, then the statutory rules of ``statutory_holidays.json``). A due date
-that runs through a year known only from the statutory rules is provisional (暂定); when a
-notice arrives or is corrected, the due dates touching that year are recomputed.
+requests API (``GET /api/v1/requests/calendar/notices``, public). A remote requests service is
+read on every tick of the scheduler; an in-process one (all-in-one) from request handling, at
+most once a minute, before a route counts working days (a call from the scheduler's background
+task into the in-process app left a database connection open at shutdown). The notices sit
+over the kernel's calendar (``services/common/workdays.py``: chinese-calendar years, then the
+statutory rules of ``statutory_holidays.json``). A due date that runs through a year known
+only from the statutory rules is provisional (暂定); when a notice arrives or is corrected,
+the due dates touching that year are recomputed by the next scheduler tick.
 
 Without a requests peer, or while it cannot be reached, the kernel's calendar alone is used
 (and the provisional marks say so); nothing fails for it.
