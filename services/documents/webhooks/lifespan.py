@@ -33,7 +33,9 @@ async def webhooks_lifespan(app: FastAPI) -> AsyncIterator[None]:
     async with httpx.AsyncClient(
         timeout=settings.webhook_timeout_seconds, follow_redirects=False, trust_env=False
     ) as http:
-        worker = WebhookWorker(app.state.db.write_sessions, options(settings), http)
+        worker = WebhookWorker(
+            app.state.db.write_sessions, options(settings), http, reads=app.state.db.sessions
+        )
         app.state.webhook_worker = worker
         stop = asyncio.Event()
         task = asyncio.create_task(worker.run(stop), name="webhook-worker")

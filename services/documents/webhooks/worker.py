@@ -61,9 +61,16 @@ class Outgoing:
 
 class WebhookWorker:
     def __init__(
-        self, sessions: SessionFactory, options: WorkerOptions, http: httpx.AsyncClient
+        self,
+        sessions: SessionFactory,
+        options: WorkerOptions,
+        http: httpx.AsyncClient,
+        *,
+        reads: SessionFactory | None = None,
     ) -> None:
         self._sessions = sessions
+        # Looking for work must not take SQLite's write lock every poll.
+        self._reads = reads or sessions
         self._options = options
         self._http = http
 
@@ -189,7 +196,7 @@ class WebhookWorker:
 
     async def tick(self) -> int:
         """One round over every active subscription; returns the steps made."""
-        async with self._sessions() as session:
+        async with self._reads() as session:
             ids = await repository.active_ids(session)
         results = await asyncio.gather(*(self._advance(i) for i in ids), return_exceptions=True)
         for result in results:
