@@ -41,15 +41,24 @@ class FeedState(DocumentsTable, table=True):
 
 
 class FeedEvent(DocumentsTable, table=True):
-    """One public event; ``sequence`` is the outbox entry's, so the feed shares its order."""
+    """One public event, numbered in commit order.
+
+    The feed has its own dense sequence rather than the outbox's: gaps in the outbox's
+    numbers would tell the public how many non-public changes happened in between. Events
+    are inserted while the outbox's table lock is held, so this sequence is in commit order
+    too.
+    """
 
     __tablename__ = "feed_event"
     __table_args__ = (sa.Index("ix_feed_event_entity_sequence", "entity", "sequence"),)
 
-    sequence: int = Field(
+    sequence: int | None = Field(
+        default=None,
         sa_type=sa.BigInteger().with_variant(sa.Integer(), "sqlite"),
         primary_key=True,
-        foreign_key="outbox_entry.sequence",
+    )
+    outbox_sequence: int = Field(
+        sa_type=sa.BigInteger, foreign_key="outbox_entry.sequence", index=True
     )
     entity: str = Field(sa_type=sa.String(32))
     entity_id: uuid.UUID = Field(index=True)

@@ -139,18 +139,20 @@ async def record(session: AsyncSession, entry: OutboxEntry) -> list[tuple[str, u
     else:
         assert state is not None  # a withdraw follows a public state
         facets = [(str(name), str(value)) for name, value in state.facets]
-    session.add(
-        FeedEvent(
-            sequence=entry.sequence, entity=stream.value, entity_id=entry.entity_id,
-            action=action.value, recorded_at=entry.recorded_at,
-        )
+    feed_event = FeedEvent(
+        outbox_sequence=entry.sequence, entity=stream.value, entity_id=entry.entity_id,
+        action=action.value, recorded_at=entry.recorded_at,
     )  # fmt: skip
+    session.add(feed_event)
     await session.flush()
+    assert feed_event.sequence is not None
     for name, value in dict.fromkeys(facets):
-        session.add(FeedFacet(sequence=entry.sequence, name=name, value=value))
+        session.add(FeedFacet(sequence=feed_event.sequence, name=name, value=value))
     if state is None:
-        state = FeedState(entity=stream.value, entity_id=entry.entity_id, sequence=entry.sequence)
-    state.public, state.sequence = observed.public, entry.sequence
+        state = FeedState(
+            entity=stream.value, entity_id=entry.entity_id, sequence=feed_event.sequence
+        )
+    state.public, state.sequence = observed.public, feed_event.sequence
     state.facets = [list(f) for f in facets]
     session.add(state)
     await session.flush()

@@ -34,4 +34,4 @@ async def events(
 async def head(session: AsyncSession, stream: Stream) -> int:
     """The newest sequence of the stream (0 when empty)."""
     rows = await events(session, stream, limit=1, newest_first=True)
-    return rows[0].sequence if rows else 0
+    return int(rows[0].sequence or 0) if rows else 0

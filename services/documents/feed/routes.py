@@ -64,11 +64,11 @@ def _ndjson(request: Request, stream: Stream, after: int, chosen: service.Filter
                 events = await repository.events(
                     session, stream, after=position, limit=STREAM_BATCH, facets=chosen.facets()
                 )
-                events = [e for e in events if e.sequence <= until]
+                events = [e for e in events if (e.sequence or 0) <= until]
                 if not events:
                     return
                 items = await service.render(session, events)
-            position = events[-1].sequence
+            position = int(events[-1].sequence or position)
             yield b"".join(orjson.dumps(i.model_dump(mode="json")) + b"\n" for i in items)
 
     return StreamingResponse(lines(), media_type=NDJSON)

@@ -116,7 +116,7 @@ async def page(
     events = await repository.events(
         session, stream, after=after, limit=limit, facets=filters.facets()
     )
-    last = events[-1].sequence if events else after
+    last = int(events[-1].sequence or after) if events else after
     return await render(session, events), last, len(events) == limit
 
 

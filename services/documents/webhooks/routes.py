@@ -26,7 +26,7 @@ READ_PROBLEMS = problem_responses(401, 403, 404)
 
 @router.post(
     "", status_code=201, response_model=SubscriptionCreated,
-    responses=problem_responses(401, 403, 422),
+    responses=problem_responses(401, 403, 409, 422),
 )  # fmt: skip
 async def create_subscription(
     body: SubscriptionCreate, request: Request, response: Response, session: SessionDep,

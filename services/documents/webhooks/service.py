@@ -7,7 +7,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from services.common.auth import Principal
 from services.common.db import utcnow
-from services.common.errors import Conflict, NotFound
+from services.common.errors import Conflict, NotFound, Unprocessable
 from services.documents.feed.models import FeedEvent
 from services.documents.webhooks import repository, signing, targets
 from services.documents.webhooks.models import (
@@ -24,6 +24,8 @@ from services.documents.webhooks.schemas import (
 )
 
 BASE = "/api/v1/documents/webhooks"
+# Each subscription costs a worker round every poll; an integrator needs only a few.
+MAX_PER_OWNER = 20
 
 
 def _owner(caller: Principal) -> str:
@@ -48,12 +50,18 @@ async def create(
     allow_private: bool,
 ) -> SubscriptionCreated:
     await targets.check_for_caller(data.url, allow_private=allow_private)
+    if len(await repository.owned(session, _owner(caller))) >= MAX_PER_OWNER:
+        raise Conflict(
+            f"每个对接方最多登记 {MAX_PER_OWNER} 个推送订阅，请先删除不用的。",
+            code="webhook-limit-reached",
+        )
+    head = int((await session.exec(select(func.max(FeedEvent.sequence)))).one() or 0)
+    if data.after is not None and data.after > head:
+        raise Unprocessable(
+            f"after：不能大于当前最新的事件序号 {head}。", code="webhook-after-beyond-head"
+        )
+    position = head if data.after is None else data.after
     secret = signing.new_secret()
-    if data.after is None:
-        head = (await session.exec(select(func.max(FeedEvent.sequence)))).one()
-        position = int(head or 0)
-    else:
-        position = data.after
     row = WebhookSubscription(
         owner=_owner(caller),
         url=data.url,

@@ -83,12 +83,12 @@ class WebhookWorker:
             if event_type in wanted:
                 session.add(
                     WebhookDelivery(
-                        subscription_id=subscription.id, sequence=event.sequence,
+                        subscription_id=subscription.id, sequence=int(event.sequence or 0),
                         event_type=event_type,
                     )
                 )  # fmt: skip
         if events:
-            subscription.position = events[-1].sequence
+            subscription.position = int(events[-1].sequence or 0)
             session.add(subscription)
             await session.flush()
 

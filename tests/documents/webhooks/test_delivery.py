@@ -176,6 +176,11 @@ async def test_subscriptions_are_checked_and_private(world: World) -> None:
         )  # fmt: skip
         assert editor.status_code == 403
 
+        beyond = await world.docs.post(
+            HOOKS, json={"url": receiver.url, "event_types": ["document.create"], "after": 99},
+            headers=integrator(world),
+        )  # fmt: skip
+        assert beyond.status_code == 422
         mine = await subscribe(world, receiver)
         theirs = await world.docs.get(f"{HOOKS}/{mine['id']}", headers=integrator(world, "other"))
         assert theirs.status_code == 404

@@ -2,7 +2,7 @@
 
 Revision ID: documents_0006
 Revises: documents_0005
-Create Date: 2026-11-23 13:46:56.916453
+Create Date: 2026-11-23 14:02:24.849267
 """
 
 import datetime as dt
@@ -53,20 +53,24 @@ def upgrade() -> None:
     op.create_table(
         "feed_event",
         sa.Column("sequence", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("outbox_sequence", sa.BigInteger(), nullable=False),
         sa.Column("entity", sa.String(length=32), nullable=False),
         sa.Column("entity_id", sa.Uuid(), nullable=False),
         sa.Column("action", sa.String(length=16), nullable=False),
         sa.Column("recorded_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
-            ["sequence"],
+            ["outbox_sequence"],
             ["outbox_entry.sequence"],
-            name=op.f("fk_feed_event_sequence_outbox_entry"),
+            name=op.f("fk_feed_event_outbox_sequence_outbox_entry"),
         ),
         sa.PrimaryKeyConstraint("sequence", name=op.f("pk_feed_event")),
     )
     with op.batch_alter_table("feed_event", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_feed_event_entity_id"), ["entity_id"], unique=False)
         batch_op.create_index("ix_feed_event_entity_sequence", ["entity", "sequence"], unique=False)
+        batch_op.create_index(
+            batch_op.f("ix_feed_event_outbox_sequence"), ["outbox_sequence"], unique=False
+        )
 
     op.create_table(
         "webhook_delivery",
@@ -179,8 +183,9 @@ def _backfill() -> None:
     ):
         facets[("gazette_issue", str(row_id))] = [("agency", _uuid(agency_id))]
     event = sa.table(
-        "feed_event", sa.column("sequence"), sa.column("entity"), sa.column("entity_id", sa.Uuid()),
-        sa.column("action"), sa.column("recorded_at", sa.DateTime(timezone=True)),
+        "feed_event", sa.column("sequence"), sa.column("outbox_sequence"), sa.column("entity"),
+        sa.column("entity_id", sa.Uuid()), sa.column("action"),
+        sa.column("recorded_at", sa.DateTime(timezone=True)),
     )  # fmt: skip
     facet = sa.table("feed_facet", sa.column("sequence"), sa.column("name"), sa.column("value"))
     state = sa.table(
@@ -188,14 +193,15 @@ def _backfill() -> None:
         sa.column("public"), sa.column("facets", sa.JSON()), sa.column("sequence"),
     )  # fmt: skip
     now = dt.datetime.now(dt.UTC)
-    for (entity, entity_id), pairs in facets.items():
-        sequence = newest.get((entity, entity_id))
-        if sequence is None:
-            continue
+    found = [(newest[key], key, pairs) for key, pairs in facets.items() if key in newest]
+    for outbox_sequence, (entity, entity_id), pairs in sorted(found):
         key = uuid.UUID(entity_id)
-        bind.execute(event.insert().values(
-            sequence=sequence, entity=entity, entity_id=key, action="create", recorded_at=now
-        ))  # fmt: skip
+        sequence = bind.execute(
+            event.insert()
+            .values(outbox_sequence=outbox_sequence, entity=entity, entity_id=key,
+                    action="create", recorded_at=now)
+            .returning(event.c.sequence)
+        ).scalar_one()  # fmt: skip
         unique = list(dict.fromkeys(pairs))
         for name, value in unique:
             bind.execute(facet.insert().values(sequence=sequence, name=name, value=value))
@@ -225,6 +231,7 @@ def downgrade() -> None:
 
     op.drop_table("webhook_delivery")
     with op.batch_alter_table("feed_event", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_feed_event_outbox_sequence"))
         batch_op.drop_index("ix_feed_event_entity_sequence")
         batch_op.drop_index(batch_op.f("ix_feed_event_entity_id"))
 
