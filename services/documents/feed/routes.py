@@ -17,8 +17,9 @@ from services.documents.feed.schemas import FeedPage
 
 router = APIRouter(prefix="/feeds", tags=["开放数据变更流"])
 
-MAX_LIMIT = 500
-STREAM_BATCH = 200
+# Documents carry their full text: pages and stream batches stay small enough to hold.
+MAX_LIMIT = 200
+STREAM_BATCH = 50
 NDJSON = "application/x-ndjson"
 ATOM = "application/atom+xml; charset=utf-8"
 PROBLEMS = problem_responses(422)
