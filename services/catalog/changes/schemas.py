@@ -2,9 +2,8 @@
 
 import datetime as dt
 import uuid
-from typing import Any
 
-from pydantic import BaseModel, Field, SerializerFunctionWrapHandler, model_serializer
+from pydantic import BaseModel, Field
 
 from services.catalog.agencies.schemas import AgencyRead
 from services.catalog.changes.models import Action, Stream
@@ -19,14 +18,9 @@ class ChangeItem(BaseModel):
     action: Action = Field(description="create 新公开 / update 更新 / withdraw 撤回（墓碑）")
     id: uuid.UUID
     time: dt.datetime
-    data: AgencyRead | ItemRead | None = Field(None, description="当前公开内容；撤回事件没有")
-
-    @model_serializer(mode="wrap")
-    def _tombstone(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
-        out: dict[str, Any] = handler(self)
-        if self.data is None:
-            out.pop("data", None)
-        return out
+    data: AgencyRead | ItemRead | None = Field(
+        None, description="当前公开内容；撤回事件没有", exclude_if=lambda value: value is None
+    )
 
 
 class ChangePage(BaseModel):

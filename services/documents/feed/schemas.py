@@ -2,9 +2,8 @@
 
 import datetime as dt
 import uuid
-from typing import Any
 
-from pydantic import BaseModel, Field, SerializerFunctionWrapHandler, model_serializer
+from pydantic import BaseModel, Field
 
 from services.documents.feed.models import Action, Stream
 from services.documents.gazette.schemas import GazetteRead
@@ -21,15 +20,10 @@ class FeedItem(BaseModel):
     id: uuid.UUID
     time: dt.datetime = Field(description="变更记录时间（UTC）")
     data: DocumentRead | InterpretationRead | GazetteRead | None = Field(
-        None, description="记录当前的公开内容；撤回事件没有此字段"
+        None,
+        description="记录当前的公开内容；撤回事件没有此字段",
+        exclude_if=lambda value: value is None,
     )
-
-    @model_serializer(mode="wrap")
-    def _tombstone(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
-        out: dict[str, Any] = handler(self)
-        if self.data is None:
-            out.pop("data", None)
-        return out
 
 
 class FeedPage(BaseModel):
