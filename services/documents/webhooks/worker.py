@@ -92,8 +92,24 @@ class WebhookWorker:
             session.add(subscription)
             await session.flush()
 
+    async def _has_work(self, subscription_id: uuid.UUID) -> bool:
+        """A cheap look in a read session, so an idle subscription takes no write lock."""
+        async with self._reads() as session:
+            subscription = await session.get(WebhookSubscription, subscription_id)
+            if subscription is None or subscription.status != SubscriptionStatus.ACTIVE:
+                return False
+            head = await repository.head_delivery(session, subscription_id)
+            if head is None:
+                return bool(await repository.events_after(session, subscription.position, limit=1))
+            now = utcnow()
+            return head.next_attempt_at <= now and (
+                head.lease_until is None or head.lease_until < now
+            )
+
     async def _prepare(self, subscription_id: uuid.UUID) -> Outgoing | bool | None:
         """The next request to send; None when nothing is due, True when a step was made."""
+        if not await self._has_work(subscription_id):
+            return None
         async with self._sessions() as session:
             subscription = await session.get(WebhookSubscription, subscription_id)
             if subscription is None or subscription.status != SubscriptionStatus.ACTIVE:
