@@ -200,6 +200,42 @@ def load_holidays(
     typer.echo(f"{year} 年放假安排已载入；重新计算了 {count} 件未办结申请的答复期限")
 
 
+@cli.command("purge-pii")
+def purge_pii(
+    today: Annotated[
+        str | None, typer.Option(help="按哪一天计算保存期限（YYYY-MM-DD）；默认今天（北京时间）")
+    ] = None,
+) -> None:
+    """Remove applicants' personal data from requests closed longer than the retention period."""
+    import datetime as dt  # noqa: PLC0415 (only this command needs them)
+
+    from services.requests.applications.clock import china_today  # noqa: PLC0415
+    from services.requests.applications.retention import purge_all  # noqa: PLC0415
+
+    settings = service_settings()["requests"]
+    assert isinstance(settings, RequestsSettings)
+    try:
+        day = dt.date.fromisoformat(today) if today else china_today()
+    except ValueError:
+        typer.echo(f"日期格式应为 YYYY-MM-DD：{today}", err=True)
+        raise typer.Exit(2) from None
+    days = settings.requests_pii_retention_days
+
+    async def run() -> int:
+        database = Database(settings.database_url)
+        try:
+            return (await purge_all(database, today=day, retention_days=days)).count
+        finally:
+            await database.dispose()
+
+    count = asyncio.run(run())
+    cutoff = day - dt.timedelta(days=days)
+    typer.echo(
+        f"已删除 {count} 件申请的申请人个人信息"
+        f"（{cutoff.isoformat()} 及以前办结，保存期限 {days} 天）"
+    )
+
+
 def main() -> None:
     cli()
 
