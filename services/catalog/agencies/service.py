@@ -16,6 +16,8 @@ from services.catalog.agencies.schemas import (
     GuideRead,
     Regulation,
 )
+from services.catalog.changes import repository as change_log
+from services.catalog.changes.models import Action, Stream
 from services.catalog.columns import column
 from services.catalog.divisions import repository as divisions
 from services.catalog.divisions import service as division_service
@@ -164,6 +166,10 @@ async def create(session: AsyncSession, *, caller: Principal, data: AgencyCreate
     agency.search_text = search_text([agency.name, agency.short_name, *agency.aliases])
     session.add(agency)
     await session.flush()
+    await change_log.append(
+        session, entity=Stream.AGENCY, entity_id=agency.id, action=Action.CREATE,
+        agency_id=agency.id,
+    )  # fmt: skip
     return agency
 
 
@@ -196,6 +202,10 @@ async def update(
     agency.updated_at = utcnow()
     session.add(agency)
     await session.flush()
+    await change_log.append(
+        session, entity=Stream.AGENCY, entity_id=agency.id, action=Action.UPDATE,
+        agency_id=agency.id,
+    )  # fmt: skip
     return agency
 
 
