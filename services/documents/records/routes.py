@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, Header, Query, Request, Response
 from services.common.auth import STAFF_ROLES, Principal, Role, public, requires
 from services.common.db import SessionDep
 from services.common.errors import problem_responses
+from services.common.listing import NOT_MODIFIED, ListQuery, list_query, list_response
 from services.common.pagination import PageParams, next_link, page_params
 from services.documents.clock import today
 from services.documents.paths import DocumentId
@@ -18,6 +19,7 @@ from services.documents.records.schemas import (
     DocumentCreate,
     DocumentList,
     DocumentRead,
+    DocumentSummary,
     DocumentUpdate,
 )
 from services.documents.records.schemas_disclosure import (
@@ -47,26 +49,32 @@ IfMatch = Annotated[
     str | None, Header(alias="If-Match", max_length=200, description="读取时的 ETag")
 ]
 IfNoneMatch = Annotated[str | None, Header(alias="If-None-Match", max_length=200)]
+# updated_since is one of the document filters (the count takes it too).
+SummaryQuery = Annotated[ListQuery, Depends(list_query(DocumentSummary, updated_since=False))]
 
 
-@router.get("", response_model=DocumentList, responses=problem_responses(400, 422))
+@router.get(
+    "", response_model=DocumentList, responses={**problem_responses(400, 422), **NOT_MODIFIED}
+)
 async def list_documents(
     request: Request,
     session: SessionDep,
     caller: Anyone,
     page: Annotated[PageParams, Depends(page_params)],
     filters: Annotated[DocumentFilters, Depends(document_filters)],
-) -> DocumentList:
+    query: SummaryQuery,
+) -> Response:
     """文件列表，按成文日期倒序；公众只能看到已发布的主动公开文件."""
     rows, cursor = await service.list_page(
         session, caller=caller, filters=filters.conditions(), page=page
     )
     loaded = await present.load(session, rows)
-    return DocumentList(
+    envelope = DocumentList(
         items=[present.summary(r, loaded) for r in rows],
         next_cursor=cursor,
         next=next_link(request, cursor),
     )
+    return list_response(request, envelope, query)
 
 
 @router.get("/count", response_model=CountRead, responses=problem_responses(422))
