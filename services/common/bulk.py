@@ -214,6 +214,19 @@ class SnapshotStore:
             shutil.rmtree(old, ignore_errors=True)
 
 
+async def served_snapshot(
+    app_state: Any,
+    root: Path,
+    state: Callable[[], Awaitable[str]],
+    build: Callable[[Path], Awaitable[Manifest]],
+) -> tuple[Path, Manifest]:
+    """The fresh snapshot under ``root``, through one store per app (so one rebuild at a time)."""
+    stores: dict[Path, SnapshotStore] = getattr(app_state, "bulk_snapshots", None) or {}
+    app_state.bulk_snapshots = stores
+    store = stores.setdefault(root, SnapshotStore(root))
+    return await store.fresh(state, build)
+
+
 @asynccontextmanager
 async def snapshot_session(database: Database) -> AsyncIterator[AsyncSession]:
     """A read-only session seeing one consistent state of the database from its first query.

@@ -1,11 +1,11 @@
 """HTTP routes of the open-data bulk export of documents (开放数据：文件库全量导出)."""
 
-import pathlib
+from pathlib import Path as FilePath
 from typing import Annotated
 
 from fastapi import APIRouter, Header, Path, Request, Response
 
-from services.common.bulk import ExportRead, Manifest, SnapshotStore, file_response
+from services.common.bulk import ExportRead, Manifest, file_response, served_snapshot
 from services.common.db import Database
 from services.common.errors import problem_responses
 from services.documents.access import Anyone
@@ -14,17 +14,17 @@ from services.documents.settings import DocumentsSettings
 
 BASE = "/api/v1/open/exports/documents"
 router = APIRouter(prefix=BASE, tags=["开放数据"])
+FileName = Annotated[str, Path(max_length=64, description="如 documents.jsonl、documents.csv")]
+IfNoneMatch = Annotated[str | None, Header(alias="If-None-Match", max_length=200)]
 
 
-async def _fresh(request: Request) -> tuple[pathlib.Path, Manifest]:
+async def _fresh(request: Request) -> tuple[FilePath, Manifest]:
     """The current snapshot, rebuilt first when the documents changed since it was made."""
-    state = request.app.state
-    if not hasattr(state, "document_exports"):
-        settings: DocumentsSettings = state.settings
-        state.document_exports = SnapshotStore(settings.data_dir / "exports" / service.DATASET)
-    store: SnapshotStore = state.document_exports
-    database: Database = state.db
-    return await store.fresh(
+    settings: DocumentsSettings = request.app.state.settings
+    database: Database = request.app.state.db
+    return await served_snapshot(
+        request.app.state,
+        settings.data_dir / "exports" / service.DATASET,
         lambda: service.current_state(database),
         lambda directory: service.write(database, directory),
     )
@@ -47,10 +47,7 @@ async def export_manifest(request: Request, _caller: Anyone) -> ExportRead:
     },
 )
 async def export_file(
-    name: Annotated[str, Path(max_length=64, description="如 documents.jsonl、documents.csv")],
-    request: Request,
-    _caller: Anyone,
-    if_none_match: Annotated[str | None, Header(alias="If-None-Match", max_length=200)] = None,
+    name: FileName, request: Request, _caller: Anyone, if_none_match: IfNoneMatch = None
 ) -> Response:
     """下载全量导出的一个文件：JSONL，或带 BOM 的 UTF-8 CSV（Excel 可直接打开）."""
     directory, manifest = await _fresh(request)
