@@ -45,8 +45,6 @@ MAX_VERSION = 1_000_000
 VersionNumber = Annotated[int, Path(ge=1, le=MAX_VERSION, description="版本号")]
 Domain = Annotated[uuid.UUID | None, Query(description="领域（含并入它的领域）")]
 Listing = Annotated[ListQuery, Depends(list_query(ItemRead))]
-# A version's items never change: only fields= and the ETag apply.
-FrozenListing = Annotated[ListQuery, Depends(list_query(ItemRead, updated_since=False))]
 
 
 @router.post(
@@ -99,15 +97,15 @@ async def list_version_items(
     session: SessionDep,
     _caller: Anyone,
     page: Annotated[PageParams, Depends(page_params)],
-    query: FrozenListing,
+    query: Listing,
     domain: Domain = None,
     mode: Mode = None,
     level: Level = None,
 ) -> Response:
-    """某一发布版本中的公开事项."""
+    """某一发布版本中的公开事项（updated_since 晚于该版本发布时为空）."""
     rows, cursor = await service.published_page(
         session, agency_id=agency_id, number=number, within=None, domain_id=domain, mode=mode,
-        level=level, page=page,
+        level=level, page=page, updated_since=query.updated_since,
     )  # fmt: skip
     envelope = ItemList(items=rows, next_cursor=cursor, next=next_link(request, cursor))
     return list_response(request, envelope, query)
