@@ -160,6 +160,11 @@ async def write_snapshot(
     return manifest
 
 
+def snapshot_root(data_dir: Path, dataset: str) -> Path:
+    """Where a service keeps the snapshots of ``dataset`` it serves."""
+    return data_dir / "exports" / dataset
+
+
 class SnapshotStore:
     """The served snapshots of one dataset under ``root``; rebuilt when the state moves on."""
 

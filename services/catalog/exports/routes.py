@@ -8,7 +8,7 @@ from fastapi import APIRouter, Header, Path, Request, Response
 from services.catalog.exports import dcat, service
 from services.catalog.settings import CatalogSettings
 from services.common.auth import Principal, public
-from services.common.bulk import ExportRead, Manifest, file_response, served_snapshot
+from services.common.bulk import ExportRead, Manifest, file_response, served_snapshot, snapshot_root
 from services.common.db import Database, SessionDep
 from services.common.jsonutil import dumps
 
@@ -25,7 +25,7 @@ async def _fresh(request: Request) -> tuple[FilePath, Manifest]:
     database: Database = request.app.state.db
     return await served_snapshot(
         request.app.state,
-        settings.data_dir / "exports" / service.DATASET,
+        snapshot_root(settings.data_dir, service.DATASET),
         lambda: service.current_state(database),
         lambda directory: service.write(database, directory),
     )

@@ -5,7 +5,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Header, Path, Request, Response
 
-from services.common.bulk import ExportRead, Manifest, file_response, served_snapshot
+from services.common.bulk import ExportRead, Manifest, file_response, served_snapshot, snapshot_root
 from services.common.db import Database
 from services.common.errors import problem_responses
 from services.documents.access import Anyone
@@ -24,7 +24,7 @@ async def _fresh(request: Request) -> tuple[FilePath, Manifest]:
     database: Database = request.app.state.db
     return await served_snapshot(
         request.app.state,
-        settings.data_dir / "exports" / service.DATASET,
+        snapshot_root(settings.data_dir, service.DATASET),
         lambda: service.current_state(database),
         lambda directory: service.write(database, directory),
     )
