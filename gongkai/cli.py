@@ -236,6 +236,45 @@ def purge_pii(
     )
 
 
+@cli.command("export")
+def export_command(
+    names: Annotated[list[str] | None, typer.Argument(help="documents、catalog；默认两者")] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(help="写到此目录下的 <名称>/ 中；默认更新接口提供的全量导出"),
+    ] = None,
+) -> None:
+    """Write the open-data bulk export: JSONL, CSV (UTF-8 with BOM) and a SHA-256 manifest."""
+    # Imported here, so the other commands start without the export modules.
+    from services.catalog.exports import service as catalog_export  # noqa: PLC0415
+    from services.common.bulk import Manifest, SnapshotStore, snapshot_root  # noqa: PLC0415
+    from services.documents.exports import service as documents_export  # noqa: PLC0415
+
+    exports = {"documents": documents_export, "catalog": catalog_export}
+    chosen = names or list(exports)
+    for name in chosen:
+        if name not in exports:
+            raise typer.BadParameter(f"未知的导出：{name}（可选 documents、catalog）")
+    settings = service_settings()
+
+    async def run(name: str) -> tuple[Path, Manifest]:
+        module = exports[name]
+        database = Database(settings[name].database_url)
+        try:
+            if out is not None:
+                return out / name, await module.write(database, out / name)
+            store = SnapshotStore(snapshot_root(settings[name].data_dir, name))
+            return await store.publish(lambda directory: module.write(database, directory))
+        finally:
+            await database.dispose()
+
+    for name in chosen:
+        directory, manifest = asyncio.run(run(name))
+        typer.echo(f"{name}: {directory}")
+        for entry in manifest.files:
+            typer.echo(f"  {entry.name}  {entry.records} 条  sha256 {entry.sha256}")
+
+
 def main() -> None:
     cli()
 

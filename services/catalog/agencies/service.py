@@ -1,5 +1,6 @@
 """Rules of agencies: a valid credit code once, an existing division, writes by their own staff."""
 
+import datetime as dt
 import uuid
 
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -123,6 +124,7 @@ async def list_page(
     kind: AgencyKind | None,
     parent_id: uuid.UUID | None,
     page: PageParams,
+    updated_since: dt.datetime | None = None,
 ) -> tuple[list[Agency], str | None]:
     prefix = (
         division_service.prefix_of(await division_service.get(session, within)) if within else None
@@ -135,6 +137,7 @@ async def list_page(
         division_prefix=prefix,
         kind=kind,
         parent_id=parent_id,
+        updated_since=updated_since,
         after=decode_cursor(page.cursor, keys) if page.cursor else None,
         limit=page.limit + 1,
     )
