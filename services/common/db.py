@@ -131,7 +131,8 @@ async def lock_key(session: AsyncSession, key: str) -> None:
     are serialised already.
     """
     if session.get_bind().dialect.name == "postgresql":
-        await session.execute(
+        connection = await session.connection()
+        await connection.execute(
             text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))"), {"key": key}
         )
 

@@ -27,6 +27,7 @@ from tests.support.servers import serving
 from tests.support.tokens import TokenMinter
 
 N = 8
+NUMBER = "张政办函〔2020〕{}号"
 DOCS = "/api/v1/documents"
 
 
@@ -69,12 +70,13 @@ def _statuses(responses: list[httpx.Response]) -> Counter[int]:
     return Counter(r.status_code for r in responses)
 
 
-async def test_concurrent_document_edits_have_one_winner(
-    http: httpx.AsyncClient, tokens: TokenMinter
+async def _concurrent_document_edits_have_one_winner(
+    http: httpx.AsyncClient, tokens: TokenMinter, agency: dict[str, Any]
 ) -> None:
-    agency, _ = await register_agencies(http, tokens)
     staff = _staff(tokens, agency)
-    made = await http.post(DOCS, json=document_body(agency["id"]), headers=staff)
+    made = await http.post(
+        DOCS, json=document_body(agency["id"], doc_number=NUMBER.format(201)), headers=staff
+    )
     assert made.status_code == 201, made.text
     url, tag = f"{DOCS}/{made.json()['id']}", made.headers["etag"]
     titles = [f"第 {i} 位编辑的标题" for i in range(N)]
@@ -93,13 +95,14 @@ async def test_concurrent_document_edits_have_one_winner(
     assert missing.status_code == 428
 
 
-async def test_concurrent_lifecycle_writes_honour_if_match(
-    http: httpx.AsyncClient, tokens: TokenMinter
+async def _concurrent_lifecycle_writes_honour_if_match(
+    http: httpx.AsyncClient, tokens: TokenMinter, agency: dict[str, Any]
 ) -> None:
     """Publishing and the disclosure attribute take an optional If-Match: stale → 412."""
-    agency, _ = await register_agencies(http, tokens)
     staff = _staff(tokens, agency)
-    made = await http.post(DOCS, json=document_body(agency["id"]), headers=staff)
+    made = await http.post(
+        DOCS, json=document_body(agency["id"], doc_number=NUMBER.format(202)), headers=staff
+    )
     url, tag = f"{DOCS}/{made.json()['id']}", made.headers["etag"]
     reasons = {"attribute": "public", "comment": "年度审查"}
     responses = await _at_once(
@@ -116,10 +119,9 @@ async def test_concurrent_lifecycle_writes_honour_if_match(
     assert published.status_code == 200, published.text
 
 
-async def test_concurrent_request_transitions_have_one_winner(
-    http: httpx.AsyncClient, tokens: TokenMinter
+async def _concurrent_request_transitions_have_one_winner(
+    http: httpx.AsyncClient, tokens: TokenMinter, agency: dict[str, Any]
 ) -> None:
-    agency, _ = await register_agencies(http, tokens)
     made = await http.post(BASE, json=request_body(agency["id"]))
     assert made.status_code == 201, made.text
     url = f"{BASE}/{made.json()['id']}"
@@ -140,10 +142,9 @@ async def test_concurrent_request_transitions_have_one_winner(
     assert [e["action"] for e in events].count("confirm_receipt") == 1
 
 
-async def test_concurrent_retries_of_one_submission_make_one_request(
-    http: httpx.AsyncClient, tokens: TokenMinter
+async def _concurrent_retries_of_one_submission_make_one_request(
+    http: httpx.AsyncClient, tokens: TokenMinter, agency: dict[str, Any]
 ) -> None:
-    agency, _ = await register_agencies(http, tokens)
     applicant = {**_applicant(tokens, "citizen-1"), "Idempotency-Key": "form-2024-0001"}
     body = request_body(agency["id"])
     responses = await _at_once(*(http.post(BASE, json=body, headers=applicant) for _ in range(N)))
@@ -165,10 +166,9 @@ async def test_concurrent_retries_of_one_submission_make_one_request(
     assert len(queue.json()["items"]) == 2
 
 
-async def test_concurrent_retries_of_one_document_make_one_document(
-    http: httpx.AsyncClient, tokens: TokenMinter
+async def _concurrent_retries_of_one_document_make_one_document(
+    http: httpx.AsyncClient, tokens: TokenMinter, agency: dict[str, Any]
 ) -> None:
-    agency, _ = await register_agencies(http, tokens)
     staff = {**_staff(tokens, agency), "Idempotency-Key": "doc-0001"}
     body = document_body(agency["id"])
     responses = await _at_once(*(http.post(DOCS, json=body, headers=staff) for _ in range(N)))
@@ -181,15 +181,12 @@ async def test_concurrent_retries_of_one_document_make_one_document(
     assert count.json() == {"count": 1}
 
 
-async def test_concurrent_new_documents_get_distinct_index_numbers(
-    http: httpx.AsyncClient, tokens: TokenMinter
+async def _concurrent_new_documents_get_distinct_index_numbers(
+    http: httpx.AsyncClient, tokens: TokenMinter, agency: dict[str, Any]
 ) -> None:
     """The first documents of a year race to create the agency's counter: none may fail."""
-    agency, _ = await register_agencies(http, tokens)
     staff = _staff(tokens, agency)
-    bodies = [
-        document_body(agency["id"], doc_number=f"张政办函〔2020〕{i + 1}号") for i in range(N)
-    ]
+    bodies = [document_body(agency["id"], doc_number=NUMBER.format(i + 1)) for i in range(N)]
     responses = await _at_once(*(http.post(DOCS, json=b, headers=staff) for b in bodies))
     assert _statuses(responses) == {201: N}, [r.text for r in responses]
     assert len({r.json()["index_number"] for r in responses}) == N
@@ -226,3 +223,23 @@ async def test_concurrent_catalog_edits_have_one_winner(
         )
     )
     assert _statuses(responses) == {200: 1, 412: N - 1}, [r.text for r in responses]
+
+
+async def test_concurrent_document_writes_lose_nothing(
+    http: httpx.AsyncClient, tokens: TokenMinter
+) -> None:
+    agency, _ = await register_agencies(http, tokens)
+    # First: the count of documents is exactly the one the retries made.
+    await _concurrent_retries_of_one_document_make_one_document(http, tokens, agency)
+    await _concurrent_document_edits_have_one_winner(http, tokens, agency)
+    await _concurrent_lifecycle_writes_honour_if_match(http, tokens, agency)
+    await _concurrent_new_documents_get_distinct_index_numbers(http, tokens, agency)
+
+
+async def test_concurrent_request_writes_lose_nothing(
+    http: httpx.AsyncClient, tokens: TokenMinter
+) -> None:
+    agency, _ = await register_agencies(http, tokens)
+    # First: the officer's queue holds exactly the requests the retries made.
+    await _concurrent_retries_of_one_submission_make_one_request(http, tokens, agency)
+    await _concurrent_request_transitions_have_one_winner(http, tokens, agency)

@@ -1,12 +1,12 @@
 """HTTP routes of the lifecycle: publish, amend, repeal, expiry, events and validity."""
 
-import datetime as dt
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 
 from services.common.db import SessionDep
 from services.common.errors import problem_responses
+from services.common.isodates import IsoDateTime
 from services.common.pagination import PageParams, next_link, page_params
 from services.documents.access import Admin, Anyone, Publisher
 from services.documents.lifecycle import repository, service
@@ -44,7 +44,7 @@ async def event_feed(
     session: SessionDep,
     caller: Anyone,
     page: Annotated[PageParams, Depends(page_params)],
-    since: Annotated[dt.datetime | None, Query(description="此时刻以后记录的事件")] = None,
+    since: Annotated[IsoDateTime | None, Query(description="此时刻以后记录的事件")] = None,
     kind: Annotated[EventKind | None, Query(description="事件类型")] = None,
 ) -> EventFeed:
     """全部文件的生命周期事件（发布、修改、废止、失效 …），按记录时间先后；公众只见公开文件的."""
