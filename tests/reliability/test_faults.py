@@ -311,7 +311,7 @@ def test_search_unavailable_writes_wait_in_the_outbox_and_the_index_converges(
     assert versions == expected
     with httpx.Client(base_url=cluster.gateway_url, timeout=30) as client:
         found = client.get(f"{DOCS}/search", params={"q": "检索中断期间登记的文件0"}).json()
-        assert created[0]["id"] in [hit["id"] for hit in found["items"]]
+        assert created[0]["id"] in [hit["id"] for hit in found["hits"]]
 
     # `gongkai reindex` rebuilds it from scratch (the embedded index has one writer: the
     # service is stopped meanwhile).
