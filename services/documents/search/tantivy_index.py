@@ -14,6 +14,7 @@ import threading
 import time
 import uuid
 from collections.abc import Iterable, Sequence
+from itertools import chain
 from pathlib import Path
 from typing import IO, Any
 
@@ -21,7 +22,6 @@ import orjson
 import tantivy
 
 from services.documents.search.analysis import (
-    TOKEN_RUST,
     AgencyAliases,
     Analyzer,
     canonical_doc_number,
@@ -100,24 +100,30 @@ def _schema() -> tantivy.Schema:
     return sb.build()
 
 
+def word_tokenizer() -> tantivy.TextAnalyzer:
+    """Splits segmented text into ``analysis.TOKEN`` words: tantivy's "simple" tokenizer cuts
+    at every character that is not alphanumeric, the same tokens (a test checks it) as a
+    ``[\\p{L}\\p{N}]+`` regex tokenizer at a third of the indexing cost."""
+    return tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.simple()).build()
+
+
 def _day(value: dt.date | None, default: int) -> int:
     return value.toordinal() if value is not None else default
 
 
 def analyse(doc: IndexedDocument, analyzer: Analyzer) -> dict[str, str]:
     """The analysed text fields of a document (space-joined words), ready for tantivy."""
-    a = analyzer
-    fields = {
-        "title": a.segmented(doc.title),
-        "doc_number_text": a.segmented(doc.doc_number) if doc.doc_number else "",
-        "keywords": " ".join(a.segmented(k) for k in doc.keywords),
-        "agency_names": " ".join(a.segmented(n) for n in doc.agency_names),
-        "body": a.segmented(doc.body),
-        "attachment": a.segmented(doc.attachment_text) if doc.attachment_text else "",
+    pieces = {
+        "title": analyzer.segment(doc.title),
+        "doc_number_text": analyzer.segment(doc.doc_number) if doc.doc_number else [],
+        "keywords": [p for k in doc.keywords for p in (*analyzer.segment(k), " ")],
+        "agency_names": [p for n in doc.agency_names for p in (*analyzer.segment(n), " ")],
+        "body": analyzer.segment(doc.body),
+        "attachment": analyzer.segment(doc.attachment_text) if doc.attachment_text else [],
     }
+    fields = {name: " ".join(words) for name, words in pieces.items() if words}
     # each distinct long word once: the sub-word field is for recall, not for phrases
-    distinct = set(" ".join(fields.values()).split())
-    fields["subwords"] = " ".join(a.subwords(distinct))
+    fields["subwords"] = analyzer.subword_text(chain.from_iterable(pieces.values()))
     return {name: text for name, text in fields.items() if text}
 
 
@@ -198,9 +204,7 @@ class TantivySearchIndex:
 
     def _open(self) -> tantivy.Index:
         index = tantivy.Index(self._schema, str(self._path), reuse=True)
-        index.register_tokenizer(
-            _WS, tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.regex(TOKEN_RUST)).build()
-        )
+        index.register_tokenizer(_WS, word_tokenizer())
         index.register_tokenizer(
             _NGRAM, tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.ngram(2, 8, False)).build()
         )
