@@ -7,7 +7,7 @@ sees. Writes wait for their task, so the port stays synchronous and idempotent b
 
 import datetime as dt
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 import meilisearch
@@ -39,6 +39,7 @@ from services.documents.search.models import (
 )
 from services.documents.search.plan import QueryPlan, plan_query
 
+_BULK_BATCH = 1000
 _NEVER = -(10**9)
 _FOREVER = 10**9
 _TASK_TIMEOUT_MS = 60_000
@@ -211,6 +212,17 @@ class MeilisearchSearchIndex:
         if fresh:
             self._wait(self._index.add_documents(fresh, "id"))
         return len(fresh)
+
+    def bulk_load(self, documents: Iterable[IndexedDocument], *, workers: int = 1) -> int:
+        # the server analyses; batches of upserts keep each task a few MB
+        count = 0
+        chunk: list[IndexedDocument] = []
+        for doc in documents:
+            chunk.append(doc)
+            if len(chunk) == _BULK_BATCH:
+                count += self.upsert(chunk)
+                chunk = []
+        return count + (self.upsert(chunk) if chunk else 0)
 
     def delete(self, document_id: uuid.UUID, version: int | None = None) -> bool:
         current = self._versions([document_id]).get(document_id)

@@ -13,7 +13,8 @@ import shutil
 import threading
 import time
 import uuid
-from collections.abc import Iterable, Sequence
+from collections import deque
+from collections.abc import Iterable, Iterator, Sequence
 from itertools import chain
 from pathlib import Path
 from typing import IO, Any
@@ -135,9 +136,9 @@ def _start_worker(vocabulary_files: list[Path]) -> None:
     _worker_analyzer = Analyzer(load_vocabulary(vocabulary_files))
 
 
-def _analyse_in_worker(doc: IndexedDocument) -> tuple[IndexedDocument, dict[str, str]]:
+def _analyse_in_worker(doc: IndexedDocument) -> dict[str, str]:
     assert _worker_analyzer is not None
-    return doc, analyse(doc, _worker_analyzer)
+    return analyse(doc, _worker_analyzer)
 
 
 class TantivySearchIndex:
@@ -152,9 +153,11 @@ class TantivySearchIndex:
         writable: bool = False,
         writer_heap: int = 256_000_000,
         writer_threads: int = 2,
+        vocabulary_files: Sequence[Path] = (),
     ) -> None:
         self._path = Path(path)
         self._analyzer = analyzer
+        self._vocabulary_files = list(vocabulary_files)  # the analyzer's: for worker processes
         self._aliases = aliases
         self._schema = _schema()
         self._write_lock = threading.Lock()
@@ -302,24 +305,32 @@ class TantivySearchIndex:
         documents: Iterable[IndexedDocument],
         *,
         workers: int = 1,
-        vocabulary_files: Sequence[Path] = (),
         commit_every: int = 10_000,
     ) -> int:
         """Add documents to an index known to hold none of them (after ``clear``).
 
         With ``workers`` > 1 the Chinese analysis (the costly part) runs in that many worker
         processes, each loading the same vocabulary; tantivy's writer threads do the rest.
+        Only the analysed text comes back from a worker: the document stays here, in order.
         """
         count = 0
         with self._write_lock:
             writer = self._require_writer()
             pool = None
+            pending: deque[IndexedDocument] = deque()
+
+            def remembered() -> Iterator[IndexedDocument]:
+                for doc in documents:  # read by the pool's feeder thread, ahead of the results
+                    pending.append(doc)
+                    yield doc
+
             if workers > 1:
                 pool = multiprocessing.get_context("spawn").Pool(
-                    workers, initializer=_start_worker, initargs=(list(vocabulary_files),)
+                    workers, initializer=_start_worker, initargs=(self._vocabulary_files,)
                 )
-                analysed: Iterable[tuple[IndexedDocument, dict[str, str]]] = pool.imap(
-                    _analyse_in_worker, documents, chunksize=32
+                analysed = (
+                    (pending.popleft(), texts)
+                    for texts in pool.imap(_analyse_in_worker, remembered(), chunksize=16)
                 )
             else:
                 analysed = ((doc, analyse(doc, self._analyzer)) for doc in documents)
@@ -329,13 +340,15 @@ class TantivySearchIndex:
                     count += 1
                     if count % commit_every == 0:
                         writer.commit()
+            except BaseException:
+                if pool is not None:
+                    pool.terminate()
+                raise
             finally:
                 if pool is not None:
                     pool.close()
                     pool.join()
-                if count % commit_every == 0:
-                    writer.commit()
-            writer.commit()
+                writer.commit()
             self._reload(force=True)
         return count
 
