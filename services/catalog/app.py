@@ -10,6 +10,7 @@ from services.catalog.changes.routes import router as changes_router
 from services.catalog.divisions.routes import router as divisions_router
 from services.catalog.domains.routes import router as domains_router
 from services.catalog.excel.routes import router as excel_router
+from services.catalog.exports.routes import router as exports_router
 from services.catalog.items.routes import router as items_router
 from services.catalog.settings import CatalogSettings
 from services.catalog.templates.routes import router as templates_router
@@ -38,6 +39,7 @@ def create_app(
             versions_router,
             templates_router,
             excel_router,
+            exports_router,
         ],
         peers=peers,
         peer_names=PEERS,

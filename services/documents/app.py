@@ -7,6 +7,7 @@ from starlette.types import ASGIApp
 
 from services.common.app import build_service_app
 from services.documents.attachments.routes import router as attachments_router
+from services.documents.exports.routes import router as exports_router
 from services.documents.feed.routes import router as feed_router
 from services.documents.gazette.routes import router as gazette_router
 from services.documents.interpretations.routes import router as interpretations_router
@@ -48,6 +49,7 @@ def create_app(
             attachments_router,
             records_router,
             feed_router,
+            exports_router,
         ],
         peers=peers,
         peer_names=PEERS,

@@ -1,9 +1,11 @@
 """Rules of agencies: a valid credit code once, an existing division, writes by their own staff."""
 
+import datetime as dt
 import uuid
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from services.catalog import concurrency
 from services.catalog.agencies import repository
 from services.catalog.agencies.models import KIND_LABELS, Agency, AgencyKind
 from services.catalog.agencies.names import query_variants, search_text
@@ -123,6 +125,7 @@ async def list_page(
     kind: AgencyKind | None,
     parent_id: uuid.UUID | None,
     page: PageParams,
+    updated_since: dt.datetime | None = None,
 ) -> tuple[list[Agency], str | None]:
     prefix = (
         division_service.prefix_of(await division_service.get(session, within)) if within else None
@@ -135,6 +138,7 @@ async def list_page(
         division_prefix=prefix,
         kind=kind,
         parent_id=parent_id,
+        updated_since=updated_since,
         after=decode_cursor(page.cursor, keys) if page.cursor else None,
         limit=page.limit + 1,
     )
@@ -174,12 +178,18 @@ async def create(session: AsyncSession, *, caller: Principal, data: AgencyCreate
 
 
 async def update(
-    session: AsyncSession, *, caller: Principal, agency_id: uuid.UUID, data: AgencyUpdate
+    session: AsyncSession,
+    *,
+    caller: Principal,
+    agency_id: uuid.UUID,
+    data: AgencyUpdate,
+    if_match: str | None = None,
 ) -> Agency:
     """Staff of the agency (its admins) or platform admins; moving it needs a platform admin."""
     agency = await get(session, agency_id)
     if not caller.acts_for(agency.id):
         raise Forbidden("只能修改本机关的信息。")
+    await concurrency.check(session, agency, "updated_at", if_match, "机关信息")
     changes = data.model_dump(exclude_unset=True)
     if "parent_id" in changes and changes["parent_id"] != agency.parent_id:
         if not caller.is_platform_admin:

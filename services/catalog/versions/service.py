@@ -1,5 +1,6 @@
 """Rules of versions: a draft is published as the next number, the previous stays readable."""
 
+import datetime as dt
 import uuid
 from collections import Counter
 from collections.abc import Sequence
@@ -184,8 +185,13 @@ async def published_page(
     mode: DisclosureMode | None,
     level: DisclosureLevel | None,
     page: PageParams,
+    updated_since: dt.datetime | None = None,
 ) -> tuple[list[ItemRead], str | None]:
-    """Published items: of one version, or of every agency's current version (browsing)."""
+    """Published items: of one version, or of every agency's current version (browsing).
+
+    An item changes only when a version publishes it, so ``updated_since`` keeps the items
+    of versions published since then.
+    """
     version_row = None
     if agency_id is not None and number is not None:
         version_row = await version(session, agency_id, number)
@@ -205,7 +211,10 @@ async def published_page(
         version_id=version_row.id if version_row else None,
         agency_id=agency_id,
         division_prefix=prefix,
-        conditions=items.row_filters(PublishedItem, domain_ids=family, mode=mode, level=level),
+        conditions=[
+            *items.row_filters(PublishedItem, domain_ids=family, mode=mode, level=level),
+            *([repository.published_since(updated_since)] if updated_since else []),
+        ],
         after=after,
         limit=page.limit + 1,
     )
