@@ -24,10 +24,12 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, TypeVar
 
 import orjson
 from pydantic import BaseModel, Field
+from sqlalchemy import ColumnElement
+from sqlmodel import SQLModel, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 from starlette.responses import FileResponse, Response
 
@@ -158,6 +160,36 @@ async def write_snapshot(
         orjson.dumps(manifest.model_dump(mode="json"), option=orjson.OPT_INDENT_2)
     )
     return manifest
+
+
+Row = TypeVar("Row", bound=SQLModel)
+
+
+async def id_batches(
+    session: AsyncSession, model: type[Row], visible: ColumnElement[bool], size: int
+) -> AsyncIterator[list[Row]]:
+    """The rows of ``model`` matching ``visible``, in id order, from windows of ``size`` ids.
+
+    Each window is read along the primary key first and only then filtered, so every batch
+    costs the same however far in it is (filtering first lets SQLite pick the status index
+    and sort every remaining row again for each batch: quadratic in the table size).
+    """
+    key = getattr(model, "id")  # noqa: B009 (every exported table has a uuid id)
+    after: Any = None
+    while True:
+        window = select(key).order_by(key).limit(size)
+        if after is not None:
+            window = window.where(key > after)
+        ids = list(await session.exec(window))
+        if not ids:
+            return
+        query = select(model).where(key.in_(ids), visible).order_by(key)
+        rows = list(await session.exec(query))
+        if rows:
+            yield rows
+            # The rows are written by now: let the session forget them (constant memory).
+            session.expunge_all()
+        after = ids[-1]
 
 
 def snapshot_root(data_dir: Path, dataset: str) -> Path:

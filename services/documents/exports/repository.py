@@ -1,39 +1,13 @@
-"""SQL of the bulk export: public rows in id order, a batch at a time, and the state."""
+"""SQL of the bulk export's state: what a snapshot was made from."""
 
 import hashlib
-import uuid
-from collections.abc import AsyncIterator
-from typing import TypeVar
 
-from sqlalchemy import ColumnElement, func
-from sqlmodel import col, select
+from sqlalchemy import func
+from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from services.documents.gazette.models import GazetteIssue
-from services.documents.interpretations.models import Interpretation
 from services.documents.outbox.models import OutboxEntry
-from services.documents.records.models import Document
 from services.documents.reference import repository as reference
-
-Row = TypeVar("Row", Document, Interpretation, GazetteIssue)
-
-
-async def batches(
-    session: AsyncSession, model: type[Row], visible: ColumnElement[bool], size: int
-) -> AsyncIterator[list[Row]]:
-    """The rows of ``model`` the public may see, by id, ``size`` at a time (keyset paging)."""
-    after: uuid.UUID | None = None
-    while True:
-        query = select(model).where(visible)
-        if after is not None:
-            query = query.where(col(model.id) > after)
-        rows = list(await session.exec(query.order_by(col(model.id)).limit(size)))
-        if not rows:
-            return
-        yield rows
-        # The rows are written by now: let the session forget them (constant memory).
-        session.expunge_all()
-        after = rows[-1].id
 
 
 async def last_sequence(session: AsyncSession) -> int:

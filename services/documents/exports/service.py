@@ -13,7 +13,7 @@ from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from services.common.auth import ANONYMOUS
-from services.common.bulk import Manifest, Table, snapshot_session, write_snapshot
+from services.common.bulk import Manifest, Table, id_batches, snapshot_session, write_snapshot
 from services.common.db import Database
 from services.documents import visibility
 from services.documents.clock import today
@@ -115,7 +115,7 @@ async def state(session: AsyncSession) -> str:
 
 
 async def _documents(session: AsyncSession, size: int) -> AsyncIterator[list[dict[str, Any]]]:
-    async for rows in repository.batches(session, Document, visibility.public_filter(), size):
+    async for rows in id_batches(session, Document, visibility.public_filter(), size):
         loaded = await present.load(session, rows)
         items = await records.catalog_items(session, [r.id for r in rows])
         yield [record(r, loaded, items.get(r.id, [])) for r in rows]
@@ -123,14 +123,14 @@ async def _documents(session: AsyncSession, size: int) -> AsyncIterator[list[dic
 
 async def _interpretations(session: AsyncSession, size: int) -> AsyncIterator[list[dict[str, Any]]]:
     visible = visibility.visible_interpretations(ANONYMOUS)
-    async for rows in repository.batches(session, Interpretation, visible, size):
+    async for rows in id_batches(session, Interpretation, visible, size):
         reads = await interpretations.to_reads(session, ANONYMOUS, rows)
         yield [r.model_dump(mode="json") for r in reads]
 
 
 async def _gazette(session: AsyncSession, size: int) -> AsyncIterator[list[dict[str, Any]]]:
     visible = col(GazetteIssue.status) == PublicationStatus.PUBLISHED
-    async for rows in repository.batches(session, GazetteIssue, visible, size):
+    async for rows in id_batches(session, GazetteIssue, visible, size):
         yield [(await gazette.read(session, ANONYMOUS, r)).model_dump(mode="json") for r in rows]
 
 
