@@ -111,14 +111,23 @@ class _Sink:
         )
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
 def csv_text(value: Any) -> str:
-    """One CSV cell: lists of words joined by ；, structures as JSON, booleans as 是/否."""
+    """One CSV cell: lists of words joined by ；, structures as JSON, booleans as 是/否.
+
+    Text that a spreadsheet would run as a formula (=, +, -, @ first) gets a leading ',
+    as OWASP advises for CSV exports; the JSONL keeps the value exactly.
+    """
+    if isinstance(value, str):
+        return "'" + value if value.startswith(FORMULA_STARTS) else value
     if value is None:
         return ""
     if isinstance(value, bool):
         return "是" if value else "否"
     if isinstance(value, list) and all(isinstance(v, str | int | float) for v in value):
-        return "；".join(str(v) for v in value)
+        return csv_text("；".join(str(v) for v in value))
     if isinstance(value, dict | list):
         return orjson.dumps(value).decode()
     return str(value)
