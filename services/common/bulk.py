@@ -34,9 +34,12 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from starlette.responses import FileResponse, Response
 
 from services.common.db import Database, is_sqlite
-from services.common.errors import NotFound
+from services.common.errors import NotFound, ServiceUnavailable
 from services.common.listing import matches
 
+# A request waits this long for a rebuild before it gets a 503 (gateway read timeout: 30 s).
+REBUILD_WAIT_SECONDS = 20.0
+RETRY_AFTER_SECONDS = 30
 BOM = "\ufeff".encode()
 MANIFEST = "manifest.json"
 CURRENT = "current"
@@ -207,11 +210,18 @@ def snapshot_root(data_dir: Path, dataset: str) -> Path:
 
 
 class SnapshotStore:
-    """The served snapshots of one dataset under ``root``; rebuilt when the state moves on."""
+    """The served snapshots of one dataset under ``root``; rebuilt when the state moves on.
 
-    def __init__(self, root: Path) -> None:
+    A rebuild runs as a task of its own: a request waits for it at most ``wait`` seconds
+    (below the gateway's read timeout), then gets a 503 with ``Retry-After`` while the
+    rebuild goes on, never a snapshot older than the data.
+    """
+
+    def __init__(self, root: Path, *, wait: float = REBUILD_WAIT_SECONDS) -> None:
         self.root = root
+        self.wait = wait
         self._lock = asyncio.Lock()
+        self._rebuild: asyncio.Task[tuple[Path, Manifest]] | None = None
 
     def current(self) -> tuple[Path, Manifest] | None:
         try:
@@ -231,6 +241,24 @@ class SnapshotStore:
         found = self.current()
         if found is not None and found[1].state == await state():
             return found
+        if self._rebuild is None or self._rebuild.done():
+            self._rebuild = asyncio.create_task(self._rebuilt(state, build))
+            # A failure nobody waited for is still collected (and raised to the next waiter).
+            self._rebuild.add_done_callback(lambda t: t.cancelled() or t.exception())
+        try:
+            return await asyncio.wait_for(asyncio.shield(self._rebuild), self.wait)
+        except TimeoutError:
+            raise ServiceUnavailable(
+                "全量导出正在按最新数据重新生成，请稍后再试。",
+                code="export-rebuilding",
+                headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+            ) from None
+
+    async def _rebuilt(
+        self,
+        state: Callable[[], Awaitable[str]],
+        build: Callable[[Path], Awaitable[Manifest]],
+    ) -> tuple[Path, Manifest]:
         async with self._lock:
             found = self.current()
             if found is not None and found[1].state == await state():

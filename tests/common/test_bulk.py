@@ -1,5 +1,6 @@
 """Bulk snapshots without a database: files, hashes, the BOM, cells, and serving a snapshot."""
 
+import asyncio
 import csv
 import hashlib
 import io
@@ -19,7 +20,7 @@ from services.common.bulk import (
     file_response,
     write_snapshot,
 )
-from services.common.errors import NotFound
+from services.common.errors import NotFound, ServiceUnavailable
 
 
 def _table(name: str, records: list[dict[str, Any]], size: int = 2) -> Table:
@@ -117,3 +118,32 @@ async def test_store_rebuilds_only_when_the_state_moves_and_keeps_two(tmp_path: 
     assert file_response(latest, manifest, "docs.csv", response.headers["etag"]).status_code == 304
     with pytest.raises(NotFound):
         file_response(latest, manifest, "../docs.csv", None)
+
+
+async def test_a_slow_rebuild_answers_503_and_goes_on(tmp_path: Path) -> None:
+    store = SnapshotStore(tmp_path / "exports", wait=0.05)
+    release = asyncio.Event()
+    builds = 0
+
+    async def current_state() -> str:
+        return "a"
+
+    async def build(directory: Path) -> Manifest:
+        nonlocal builds
+        builds += 1
+        await release.wait()
+        return await write_snapshot(
+            directory, dataset="t", state="a", tables=[_table("docs", RECORDS)]
+        )
+
+    with pytest.raises(ServiceUnavailable) as busy:
+        await store.fresh(current_state, build)
+    assert busy.value.headers["Retry-After"] == "30"
+    assert store.current() is None  # nothing older is served meanwhile
+    with pytest.raises(ServiceUnavailable):
+        await store.fresh(current_state, build)  # joins the running rebuild
+    release.set()
+    directory, manifest = await store.fresh(current_state, build)
+    assert manifest.state == "a"
+    assert builds == 1
+    assert store.current() == (directory, manifest)
