@@ -6,6 +6,7 @@ from fastapi import FastAPI
 from starlette.types import ASGIApp
 
 from services.catalog.agencies.routes import router as agencies_router
+from services.catalog.changes.routes import router as changes_router
 from services.catalog.divisions.routes import router as divisions_router
 from services.catalog.domains.routes import router as domains_router
 from services.catalog.excel.routes import router as excel_router
@@ -30,6 +31,7 @@ def create_app(
         description="行政区划、机关、26 个试点领域和政务公开事项标准目录。",
         routers=[
             service_index_router("catalog", "行政区划、机关、26 个试点领域和政务公开事项标准目录"),
+            changes_router,
             divisions_router,
             agencies_router,
             domains_router,

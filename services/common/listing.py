@@ -14,9 +14,10 @@ from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import Query, Request, Response
-from pydantic import AwareDatetime, BaseModel
+from pydantic import AwareDatetime, BaseModel, BeforeValidator
 
 from services.common.errors import FieldProblem, Unprocessable
+from services.common.isodates import not_a_number
 from services.common.jsonutil import dumps
 
 MAX_FIELDS_LENGTH = 500
@@ -27,6 +28,7 @@ NOT_MODIFIED: dict[int | str, dict[str, Any]] = {
 
 UpdatedSince = Annotated[
     AwareDatetime | None,
+    BeforeValidator(not_a_number),
     Query(
         description="只列出此时刻（含）以后有变化的记录（增量同步用）；须带时区，"
         "如 2024-01-01T00:00:00+08:00 或 2024-01-01T00:00:00Z"

@@ -3,8 +3,9 @@
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Query, Request, Response
+from fastapi import APIRouter, Depends, Header, Path, Query, Request, Response
 
+from services.catalog import concurrency
 from services.catalog.agencies import service
 from services.catalog.agencies.models import AgencyKind
 from services.catalog.agencies.schemas import (
@@ -83,9 +84,13 @@ async def read_agency_by_code(
 
 
 @router.get("/{agency_id}", response_model=AgencyRead, responses=problem_responses(404, 422))
-async def read_agency(agency_id: uuid.UUID, session: SessionDep, _caller: Anyone) -> AgencyRead:
-    """按编号读取机关."""
-    return await service.to_read(session, await service.get(session, agency_id))
+async def read_agency(
+    agency_id: uuid.UUID, session: SessionDep, _caller: Anyone, response: Response
+) -> AgencyRead:
+    """按编号读取机关；带 ETag，修改时放入 If-Match."""
+    agency = await service.get(session, agency_id)
+    response.headers["ETag"] = concurrency.etag(agency.updated_at)
+    return await service.to_read(session, agency)
 
 
 @router.get("/{agency_id}/guide", response_model=GuideRead, responses=problem_responses(404, 422))
@@ -120,11 +125,23 @@ async def create_agency(body: AgencyCreate, session: SessionDep, caller: Manager
 
 
 @router.patch(
-    "/{agency_id}", response_model=AgencyRead, responses=problem_responses(401, 403, 404, 422)
+    "/{agency_id}",
+    response_model=AgencyRead,
+    responses=problem_responses(401, 403, 404, 412, 422),
 )
 async def update_agency(
-    agency_id: uuid.UUID, body: AgencyUpdate, session: SessionDep, caller: Manager
+    agency_id: uuid.UUID,
+    body: AgencyUpdate,
+    session: SessionDep,
+    caller: Manager,
+    response: Response,
+    if_match: Annotated[
+        str | None, Header(alias="If-Match", max_length=200, description="读取机关时的 ETag")
+    ] = None,
 ) -> AgencyRead:
-    """修改本机关的信息（本机关管理员或平台管理员）."""
-    agency = await service.update(session, caller=caller, agency_id=agency_id, data=body)
+    """修改本机关的信息（本机关管理员或平台管理员；带 If-Match 时，已被他人修改则返回 412）."""
+    agency = await service.update(
+        session, caller=caller, agency_id=agency_id, data=body, if_match=if_match
+    )
+    response.headers["ETag"] = concurrency.etag(agency.updated_at)
     return await service.to_read(session, agency)

@@ -9,6 +9,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from services.catalog.agencies import service as agencies
 from services.catalog.agencies.models import Agency
+from services.catalog.changes import repository as change_log
+from services.catalog.changes.models import Action, Stream
 from services.catalog.columns import column
 from services.catalog.divisions import service as division_service
 from services.catalog.domains import repository as domains
@@ -33,6 +35,12 @@ from services.catalog.versions.schemas import (
 from services.common.auth import Principal
 from services.common.errors import Conflict, NotFound, Unprocessable
 from services.common.pagination import PageParams, after_key, decode_cursor, encode_cursor
+
+FEED_ACTIONS = {
+    ChangeKind.ADDED: Action.CREATE,
+    ChangeKind.CHANGED: Action.UPDATE,
+    ChangeKind.REMOVED: Action.WITHDRAW,
+}
 
 
 def to_read(version: CatalogVersion) -> VersionRead:
@@ -109,6 +117,12 @@ async def publish(
             )
         )
     await session.flush()
+    # Only published items are public: the version's changes are the items' feed events.
+    for change in changes:
+        await change_log.append(
+            session, entity=Stream.CATALOG_ITEM, entity_id=change.id,
+            action=FEED_ACTIONS[change.kind], agency_id=agency.id,
+        )  # fmt: skip
     return published
 
 

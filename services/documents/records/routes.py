@@ -231,7 +231,7 @@ async def update_document(
 @router.put(
     "/{document_id}/disclosure",
     response_model=DocumentRead,
-    responses=problem_responses(401, 403, 404, 422),
+    responses=problem_responses(401, 403, 404, 412, 422),
 )
 async def set_disclosure(
     document_id: DocumentId,
@@ -239,10 +239,11 @@ async def set_disclosure(
     response: Response,
     session: SessionDep,
     caller: Writer,
+    if_match: IfMatch = None,
 ) -> DocumentRead:
-    """确定、年度审查或调整公开属性；依申请公开、不予公开须写明理由和法律依据."""
+    """确定、年度审查或调整公开属性；依申请公开、不予公开须写明理由和法律依据（可带 If-Match）."""
     document = await disclosure.set_attribute(
-        session, caller=caller, document_id=document_id, data=body
+        session, caller=caller, document_id=document_id, data=body, if_match=if_match
     )
     response.headers["ETag"] = present.etag(document)
     return await present.read(session, document)
