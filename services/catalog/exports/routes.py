@@ -44,7 +44,7 @@ async def export_manifest(request: Request, _caller: Anyone) -> ExportRead:
     response_class=Response,
     responses={
         **problem_responses(404, 503),
-        200: {"content": {"application/x-ndjson": {}, "text/csv": {}}},
+        200: {"content": {"application/x-ndjson": {}, "text/csv": {}, "application/json": {}}},
         304: {"description": "与 If-None-Match 相同"},
     },
 )
