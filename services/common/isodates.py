@@ -14,7 +14,7 @@ from pydantic import BeforeValidator
 _NUMBER = re.compile(r"^\s*[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?\s*$")
 
 
-def _not_a_number(value: Any) -> Any:
+def not_a_number(value: Any) -> Any:
     if isinstance(value, int | float) or (isinstance(value, str) and _NUMBER.match(value)):
         raise ValueError(
             "日期或时间应写成 ISO 8601 格式，如 2024-05-01 或 2024-05-01T08:00:00+08:00"
@@ -22,5 +22,5 @@ def _not_a_number(value: Any) -> Any:
     return value
 
 
-IsoDate = Annotated[dt.date, BeforeValidator(_not_a_number)]
-IsoDateTime = Annotated[dt.datetime, BeforeValidator(_not_a_number)]
+IsoDate = Annotated[dt.date, BeforeValidator(not_a_number)]
+IsoDateTime = Annotated[dt.datetime, BeforeValidator(not_a_number)]

@@ -20,6 +20,7 @@ from services.catalog.agencies.schemas import (
 from services.common.auth import Principal, Role, public, requires
 from services.common.db import SessionDep
 from services.common.errors import problem_responses
+from services.common.listing import NOT_MODIFIED, ListQuery, list_query, list_response
 from services.common.pagination import PageParams, next_link, page_params
 
 router = APIRouter(prefix="/api/v1/catalog/agencies", tags=["机关"])
@@ -29,14 +30,18 @@ Manager = Annotated[
     requires(roles=[Role.AGENCY_ADMIN, Role.PLATFORM_ADMIN], scopes=["catalog:manage"]),
 ]
 Anyone = Annotated[Principal, public()]
+Listing = Annotated[ListQuery, Depends(list_query(AgencyRead))]
 
 
-@router.get("", response_model=AgencyList, responses=problem_responses(400, 404, 422))
+@router.get(
+    "", response_model=AgencyList, responses={**problem_responses(400, 404, 422), **NOT_MODIFIED}
+)
 async def list_agencies(
     request: Request,
     session: SessionDep,
     _caller: Anyone,
     page: Annotated[PageParams, Depends(page_params)],
+    query: Listing,
     q: Annotated[
         str | None, Query(max_length=50, description="名称、简称或别称（如 市府办）包含")
     ] = None,
@@ -46,7 +51,7 @@ async def list_agencies(
     ] = None,
     kind: Annotated[AgencyKind | None, Query(description="机关类别")] = None,
     parent_id: Annotated[uuid.UUID | None, Query(description="上级机关")] = None,
-) -> AgencyList:
+) -> Response:
     """机关列表，按名称排序；q 同时查全称、简称和别称，市府办 与 市人民政府办公室 互通."""
     rows, cursor = await service.list_page(
         session,
@@ -56,12 +61,14 @@ async def list_agencies(
         kind=kind,
         parent_id=parent_id,
         page=page,
+        updated_since=query.updated_since,
     )
-    return AgencyList(
+    envelope = AgencyList(
         items=[await service.to_read(session, a) for a in rows],
         next_cursor=cursor,
         next=next_link(request, cursor),
     )
+    return list_response(request, envelope, query)
 
 
 @router.get(

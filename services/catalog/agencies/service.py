@@ -1,5 +1,6 @@
 """Rules of agencies: a valid credit code once, an existing division, writes by their own staff."""
 
+import datetime as dt
 import uuid
 
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -17,6 +18,8 @@ from services.catalog.agencies.schemas import (
     GuideRead,
     Regulation,
 )
+from services.catalog.changes import repository as change_log
+from services.catalog.changes.models import Action, Stream
 from services.catalog.columns import column
 from services.catalog.divisions import repository as divisions
 from services.catalog.divisions import service as division_service
@@ -122,6 +125,7 @@ async def list_page(
     kind: AgencyKind | None,
     parent_id: uuid.UUID | None,
     page: PageParams,
+    updated_since: dt.datetime | None = None,
 ) -> tuple[list[Agency], str | None]:
     prefix = (
         division_service.prefix_of(await division_service.get(session, within)) if within else None
@@ -134,6 +138,7 @@ async def list_page(
         division_prefix=prefix,
         kind=kind,
         parent_id=parent_id,
+        updated_since=updated_since,
         after=decode_cursor(page.cursor, keys) if page.cursor else None,
         limit=page.limit + 1,
     )
@@ -165,6 +170,10 @@ async def create(session: AsyncSession, *, caller: Principal, data: AgencyCreate
     agency.search_text = search_text([agency.name, agency.short_name, *agency.aliases])
     session.add(agency)
     await session.flush()
+    await change_log.append(
+        session, entity=Stream.AGENCY, entity_id=agency.id, action=Action.CREATE,
+        agency_id=agency.id,
+    )  # fmt: skip
     return agency
 
 
@@ -203,6 +212,10 @@ async def update(
     agency.updated_at = utcnow()
     session.add(agency)
     await session.flush()
+    await change_log.append(
+        session, entity=Stream.AGENCY, entity_id=agency.id, action=Action.UPDATE,
+        agency_id=agency.id,
+    )  # fmt: skip
     return agency
 
 

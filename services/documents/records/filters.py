@@ -9,7 +9,8 @@ from pydantic import BaseModel
 from sqlalchemy import ColumnElement
 from sqlmodel import col, select
 
-from services.common.isodates import IsoDate, IsoDateTime
+from services.common.isodates import IsoDate
+from services.common.listing import UpdatedSince
 from services.documents.clock import today
 from services.documents.lifecycle.models import Validity
 from services.documents.records import repository
@@ -99,9 +100,7 @@ def document_filters(
     ] = None,
     written_from: Annotated[IsoDate | None, Query(description="成文日期不早于")] = None,
     written_to: Annotated[IsoDate | None, Query(description="成文日期不晚于")] = None,
-    updated_since: Annotated[
-        IsoDateTime | None, Query(description="此时刻以后有变化的（同步用）")
-    ] = None,
+    updated_since: UpdatedSince = None,
 ) -> DocumentFilters:
     return DocumentFilters(
         agency_id=agency_id, type=type, subject=subject, status=status, disclosure=disclosure,

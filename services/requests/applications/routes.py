@@ -318,7 +318,7 @@ async def transition_request(
 @router.post(
     "/{request_id}/reveal",
     response_model=ApplicantRevealed,
-    responses=problem_responses(401, 403, 404, 422),
+    responses=problem_responses(401, 403, 404, 410, 422),
 )
 async def reveal_applicant(
     request_id: uuid.UUID,
