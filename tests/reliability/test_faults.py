@@ -379,7 +379,7 @@ def test_attachment_storage_full_or_unwritable(
         assert unwritable.json()["type"].endswith("attachment-storage-unavailable")
 
         # Nothing was recorded; nothing half-written is left; then uploads work again.
-        assert client.get(url).json()["items"] == []
+        assert client.get(url, headers=staff).json()["items"] == []
         assert not any((attachments / "incoming").glob("*"))
         stored = client.post(url, files={"file": ("方案.pdf", content)}, headers=staff)
         assert stored.status_code == 201, stored.text
