@@ -39,7 +39,13 @@ from tests.support.processes import ServerProcess, free_port
 from tests.support.requests import BASE, request_body
 from tests.support.tokens import TokenMinter
 
-pytestmark = [pytest.mark.distributed, pytest.mark.slow]
+# One worker runs the whole module (`--dist loadgroup`): the cluster is started once.
+pytestmark = [
+    pytest.mark.distributed,
+    pytest.mark.slow,
+    pytest.mark.postgres,
+    pytest.mark.xdist_group("faults"),
+]
 T = TypeVar("T")
 SERVICES = ("catalog", "documents", "requests")
 
@@ -323,6 +329,7 @@ def test_search_unavailable_writes_wait_in_the_outbox_and_the_index_converges(
     ).start()
     assert reindex.proc is not None
     assert reindex.proc.wait(timeout=120) == 0, reindex.log()
+    reindex.stop()  # keeps its output for the log check
     assert f"检索索引已重建：{len(expected)} 份文件" in reindex.log()
     count, rebuilt = index_versions(cluster.data_dir, list(expected))
     head = max(expected.values())
