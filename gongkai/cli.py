@@ -203,6 +203,81 @@ def load_holidays(
     typer.echo(f"{year} 年放假安排已载入；重新计算了 {count} 件未办结申请的答复期限")
 
 
+@cli.command("purge-pii")
+def purge_pii(
+    today: Annotated[
+        str | None, typer.Option(help="按哪一天计算保存期限（YYYY-MM-DD）；默认今天（北京时间）")
+    ] = None,
+) -> None:
+    """Remove applicants' personal data from requests closed longer than the retention period."""
+    import datetime as dt  # noqa: PLC0415 (only this command needs them)
+
+    from services.requests.applications.clock import china_today  # noqa: PLC0415
+    from services.requests.applications.retention import purge_all  # noqa: PLC0415
+
+    settings = service_settings()["requests"]
+    assert isinstance(settings, RequestsSettings)
+    try:
+        day = dt.date.fromisoformat(today) if today else china_today()
+    except ValueError:
+        typer.echo(f"日期格式应为 YYYY-MM-DD：{today}", err=True)
+        raise typer.Exit(2) from None
+    days = settings.requests_pii_retention_days
+
+    async def run() -> int:
+        database = Database(settings.database_url)
+        try:
+            return (await purge_all(database, today=day, retention_days=days)).count
+        finally:
+            await database.dispose()
+
+    count = asyncio.run(run())
+    cutoff = day - dt.timedelta(days=days)
+    typer.echo(
+        f"已删除 {count} 件申请的申请人个人信息"
+        f"（{cutoff.isoformat()} 及以前办结，保存期限 {days} 天）"
+    )
+
+
+@cli.command("export")
+def export_command(
+    names: Annotated[list[str] | None, typer.Argument(help="documents、catalog；默认两者")] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(help="写到此目录下的 <名称>/ 中；默认更新接口提供的全量导出"),
+    ] = None,
+) -> None:
+    """Write the open-data bulk export: JSONL, CSV (UTF-8 with BOM) and a SHA-256 manifest."""
+    # Imported here, so the other commands start without the export modules.
+    from services.catalog.exports import service as catalog_export  # noqa: PLC0415
+    from services.common.bulk import Manifest, SnapshotStore, snapshot_root  # noqa: PLC0415
+    from services.documents.exports import service as documents_export  # noqa: PLC0415
+
+    exports = {"documents": documents_export, "catalog": catalog_export}
+    chosen = names or list(exports)
+    for name in chosen:
+        if name not in exports:
+            raise typer.BadParameter(f"未知的导出：{name}（可选 documents、catalog）")
+    settings = service_settings()
+
+    async def run(name: str) -> tuple[Path, Manifest]:
+        module = exports[name]
+        database = Database(settings[name].database_url)
+        try:
+            if out is not None:
+                return out / name, await module.write(database, out / name)
+            store = SnapshotStore(snapshot_root(settings[name].data_dir, name))
+            return await store.publish(lambda directory: module.write(database, directory))
+        finally:
+            await database.dispose()
+
+    for name in chosen:
+        directory, manifest = asyncio.run(run(name))
+        typer.echo(f"{name}: {directory}")
+        for entry in manifest.files:
+            typer.echo(f"  {entry.name}  {entry.records} 条  sha256 {entry.sha256}")
+
+
 def main() -> None:
     cli()
 

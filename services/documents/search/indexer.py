@@ -11,10 +11,14 @@ import asyncio
 import contextlib
 import datetime as dt
 import logging
+import os
+import queue
+import threading
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
+import anyio
 from anyio import to_thread
 from sqlalchemy import func
 from sqlmodel import select
@@ -31,6 +35,8 @@ logger = logging.getLogger("gongkai.search.indexer")
 SessionFactory = Callable[[], AsyncSession]
 BATCH = 200
 REBUILD_BATCH = 500
+# Below this many documents, worker processes cost more to start than they save.
+PARALLEL_FROM = 2_000
 MAX_BACKOFF_SECONDS = 60.0
 
 
@@ -144,21 +150,56 @@ class Indexer:
             head = await self._head(session)
         return IndexerStatus(position, head, self.failures, self.last_error, reachable)
 
-    async def rebuild(self) -> int:
-        """Rebuild the whole index from the database (``gongkai reindex``)."""
+    async def rebuild(self, *, workers: int | None = None) -> int:
+        """Rebuild the whole index from the database (``gongkai reindex``).
+
+        The database is read in batches while the index analyses and writes the previous
+        ones (a bounded queue between them); from ``PARALLEL_FROM`` documents on, the text
+        analysis runs in one worker process per core (``workers`` overrides).
+        """
         async with self._lock:
             async with self._sessions() as session:
                 head = await self._head(session)
                 ids = await all_document_ids(session)
+            if workers is None:
+                workers = (os.cpu_count() or 1) if len(ids) >= PARALLEL_FROM else 1
             await to_thread.run_sync(self.index.clear)
-            count = 0
-            for start in range(0, len(ids), REBUILD_BATCH):
-                async with self._sessions() as session:
-                    chunk = await load_documents(
-                        session, ids[start : start + REBUILD_BATCH], version=head, today=_today()
-                    )
-                await to_thread.run_sync(self.index.upsert, list(chunk.values()))
-                count += len(chunk)
+            batches: queue.Queue[list[IndexedDocument] | None] = queue.Queue(maxsize=2)
+            stopped = threading.Event()  # the writer gave up: read no further
+
+            def documents() -> Iterator[IndexedDocument]:
+                while (batch := batches.get()) is not None:
+                    yield from batch
+
+            def write() -> int:
+                try:
+                    return self.index.bulk_load(documents(), workers=workers)
+                finally:
+                    stopped.set()
+                    with contextlib.suppress(queue.Empty):
+                        while True:  # unblock a reader waiting to hand over a batch
+                            batches.get_nowait()
+
+            async def read() -> None:
+                try:
+                    for start in range(0, len(ids), REBUILD_BATCH):
+                        if stopped.is_set():
+                            return
+                        async with self._sessions() as session:
+                            chunk = await load_documents(
+                                session,
+                                ids[start : start + REBUILD_BATCH],
+                                version=max(head, 1),  # rows written without an outbox entry
+                                today=_today(),
+                            )
+                        await to_thread.run_sync(batches.put, list(chunk.values()))
+                finally:
+                    if not stopped.is_set():
+                        await to_thread.run_sync(batches.put, None)
+
+            async with anyio.create_task_group() as tasks:
+                tasks.start_soon(read)
+                count = await to_thread.run_sync(write)
             # entries after ``head`` (written during the rebuild) are drained as usual
             await to_thread.run_sync(self.index.set_position, head)
             return count

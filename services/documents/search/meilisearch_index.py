@@ -8,7 +8,7 @@ sees. Writes wait for their task, so the port stays synchronous and idempotent b
 import datetime as dt
 import functools
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
 import meilisearch
@@ -49,6 +49,7 @@ _Self = TypeVar("_Self", bound="MeilisearchSearchIndex")
 _P = ParamSpec("_P")
 _R = TypeVar("_R")
 
+_BULK_BATCH = 1000
 _NEVER = -(10**9)
 _FOREVER = 10**9
 _TASK_TIMEOUT_MS = 60_000
@@ -247,6 +248,17 @@ class MeilisearchSearchIndex:
         if fresh:
             self._wait(self._index.add_documents(fresh, "id"))
         return len(fresh)
+
+    def bulk_load(self, documents: Iterable[IndexedDocument], *, workers: int = 1) -> int:
+        # the server analyses; batches of upserts keep each task a few MB
+        count = 0
+        chunk: list[IndexedDocument] = []
+        for doc in documents:
+            chunk.append(doc)
+            if len(chunk) == _BULK_BATCH:
+                count += self.upsert(chunk)
+                chunk = []
+        return count + (self.upsert(chunk) if chunk else 0)
 
     @_engine_call
     def delete(self, document_id: uuid.UUID, version: int | None = None) -> bool:
