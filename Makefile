@@ -31,7 +31,7 @@ typecheck: install
 	$(BIN)/mypy
 
 pytest: install
-	$(BIN)/pytest -n 2
+	$(BIN)/pytest -n 2 --dist loadgroup
 
 ## Fuzz the whole API through the gateway as every role (schemathesis; SQLite and PostgreSQL).
 ## `make test` runs the same test with a few seconds per role; this gives each role FUZZ_SECONDS.
