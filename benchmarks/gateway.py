@@ -137,15 +137,67 @@ async def in_process(total: int) -> dict[str, dict[str, float]]:
 # --- distributed --------------------------------------------------------------------------
 
 
+def bare_proxy_app(upstream: str) -> Callable[..., Awaitable[None]]:
+    """The baseline hop: uvicorn plus a pooled aiohttp client streaming to the service, and
+    nothing else (no edge, limits, token check, request id, log or metrics). The gateway's
+    own overhead is what it adds on top of this, measured in the same run."""
+    state: dict[str, aiohttp.ClientSession] = {}
+
+    async def app(scope: dict, receive: Callable, send: Callable) -> None:  # type: ignore[type-arg]
+        if scope["type"] == "lifespan":
+            while True:
+                message = await receive()
+                if message["type"] == "lifespan.startup":
+                    state["session"] = aiohttp.ClientSession(
+                        connector=aiohttp.TCPConnector(limit=100, keepalive_timeout=60),
+                        auto_decompress=False,
+                        cookie_jar=aiohttp.DummyCookieJar(),
+                    )
+                    await send({"type": "lifespan.startup.complete"})
+                else:
+                    await state["session"].close()
+                    await send({"type": "lifespan.shutdown.complete"})
+                    return
+        headers = [(k.decode(), v.decode()) for k, v in scope["headers"] if k != b"host"]
+        async with state["session"].get(upstream + scope["path"], headers=headers) as response:
+            await send(
+                {
+                    "type": "http.response.start",
+                    "status": response.status,
+                    "headers": [
+                        (k.lower(), v)
+                        for k, v in response.raw_headers
+                        if k.lower() not in {b"connection", b"keep-alive", b"transfer-encoding"}
+                    ],
+                }
+            )
+            async for chunk in response.content.iter_any():
+                await send({"type": "http.response.body", "body": chunk, "more_body": True})
+            await send({"type": "http.response.body", "body": b"", "more_body": False})
+
+    return app
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process so far (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
 
 
-def start(args: list[str], env: dict[str, str], url: str) -> subprocess.Popen[bytes]:
+def start(
+    args: list[str], env: dict[str, str], url: str, module: str = "gongkai"
+) -> subprocess.Popen[bytes]:
     process = subprocess.Popen(
-        [sys.executable, "-m", "gongkai", *args], env=env, cwd=ROOT, stdout=subprocess.DEVNULL
+        [sys.executable, *(["-m", module] if module else []), *args],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
     )
     for _ in range(600):
         try:
@@ -185,7 +237,7 @@ async def http_run(url: str, token: str, total: int, concurrency: int) -> tuple[
 def distributed(total: int, concurrency: int) -> dict[str, dict[str, float]]:
     data_dir = Path(tempfile.mkdtemp())
     token = token_for(data_dir)
-    catalog_port, gateway_port = free_port(), free_port()
+    catalog_port, gateway_port, bare_port = free_port(), free_port(), free_port()
     dead = f"http://127.0.0.1:{free_port()}"
     env = {
         **{k: v for k, v in os.environ.items() if not k.startswith("GONGKAI_")},
@@ -211,17 +263,38 @@ def distributed(total: int, concurrency: int) -> dict[str, dict[str, float]]:
     gateway = start(
         ["serve", "--port", str(gateway_port)], env, f"http://127.0.0.1:{gateway_port}/healthz"
     )
+    bare = start(
+        [__file__, "--bare-proxy", str(bare_port), f"http://127.0.0.1:{catalog_port}"],
+        env,
+        f"http://127.0.0.1:{bare_port}/healthz",
+        module="",
+    )
     results = {}
+    hops = (
+        ("service directly", catalog_port, []),
+        ("via bare aiohttp proxy", bare_port, [bare]),
+        ("via gateway", gateway_port, [gateway]),
+    )
     try:
         for c in (1, concurrency):
-            for name, port in (("service directly", catalog_port), ("via gateway", gateway_port)):
+            for name, port, proxies in hops:
                 label = f"distributed c={c}: {name}"
+                before = [cpu_seconds(p.pid) for p in (service, *proxies)]
                 latencies, elapsed = asyncio.run(
                     http_run(f"http://127.0.0.1:{port}{PATH}", token, total, c)
                 )
+                used = [
+                    cpu_seconds(p.pid) - b for p, b in zip((service, *proxies), before, strict=True)
+                ]
                 results[label] = summary(label, latencies, elapsed)
+                results[label]["service_cpu"] = used[0] * 1000 / len(latencies)
+                results[label]["hop_cpu"] = (used[1] if proxies else 0.0) * 1000 / len(latencies)
+                print(
+                    f"{'':28} CPU per request: service {results[label]['service_cpu']:.3f} ms"
+                    + (f", proxy {results[label]['hop_cpu']:.3f} ms" if proxies else "")
+                )
     finally:
-        for process in (gateway, service):
+        for process in (bare, gateway, service):
             process.terminate()
             process.wait()
     return results
@@ -239,10 +312,40 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=3000)
     parser.add_argument("--concurrency", type=int, default=16)
+    parser.add_argument("--distributed-only", action="store_true")
+    parser.add_argument(
+        "--bare-proxy", nargs=2, metavar=("PORT", "UPSTREAM"), help=argparse.SUPPRESS
+    )
     args = parser.parse_args()
+    if args.bare_proxy:
+        import uvicorn
+
+        port, upstream = args.bare_proxy
+        uvicorn.run(
+            bare_proxy_app(upstream),
+            host="127.0.0.1",
+            port=int(port),
+            log_level="warning",
+            access_log=False,
+            server_header=False,
+        )
+        sys.exit(0)
     print(f"GET {PATH} with a bearer token, rate limits on; {args.requests} requests per row")
-    local = asyncio.run(in_process(args.requests))
-    overhead(local, "in-process: service directly", "in-process: via gateway")
+    if not args.distributed_only:
+        local = asyncio.run(in_process(args.requests))
+        overhead(local, "in-process: service directly", "in-process: via gateway")
     remote = distributed(args.requests, args.concurrency)
     for c in (1, args.concurrency):
-        overhead(remote, f"distributed c={c}: service directly", f"distributed c={c}: via gateway")
+        direct = f"distributed c={c}: service directly"
+        bare = f"distributed c={c}: via bare aiohttp proxy"
+        via = f"distributed c={c}: via gateway"
+        print(f"distributed c={c}, bare proxy:")
+        overhead(remote, direct, bare)
+        print(f"distributed c={c}, gateway:")
+        overhead(remote, direct, via)
+        print(f"distributed c={c}, gateway beyond the bare proxy:")
+        overhead(remote, bare, via)
+        print(
+            f"  proxy CPU per request: gateway {remote[via]['hop_cpu']:.3f} ms, "
+            f"bare {remote[bare]['hop_cpu']:.3f} ms"
+        )
