@@ -270,7 +270,7 @@ def distributed(total: int, concurrency: int) -> dict[str, dict[str, float]]:
         module="",
     )
     results = {}
-    hops = (
+    hops: tuple[tuple[str, int, list[subprocess.Popen[bytes]]], ...] = (
         ("service directly", catalog_port, []),
         ("via bare aiohttp proxy", bare_port, [bare]),
         ("via gateway", gateway_port, [gateway]),
