@@ -210,7 +210,11 @@ def start(
     raise RuntimeError(f"{args} did not start")
 
 
-async def http_run(url: str, token: str, total: int, concurrency: int) -> tuple[list[float], float]:
+async def http_run(
+    url: str, token: str, total: int, concurrency: int, pids: tuple[int, ...] = ()
+) -> tuple[list[float], float, list[float]]:
+    """Latencies (ms) and wall time of ``total`` GETs after a warm-up, and the CPU seconds
+    each process in ``pids`` used for them (warm-up excluded)."""
     latencies: list[float] = []
     headers = {"Authorization": f"Bearer {token}"}
     async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=concurrency)) as session:
@@ -220,7 +224,7 @@ async def http_run(url: str, token: str, total: int, concurrency: int) -> tuple[
                 await response.read()
                 assert response.status == 200, response.status
 
-        for _ in range(200):
+        for _ in range(50):
             await get()
 
         async def worker(count: int) -> None:
@@ -229,12 +233,15 @@ async def http_run(url: str, token: str, total: int, concurrency: int) -> tuple[
                 await get()
                 latencies.append((time.perf_counter() - start) * 1000)
 
+        cpu_before = [cpu_seconds(pid) for pid in pids]
         began = time.perf_counter()
         await asyncio.gather(*(worker(total // concurrency) for _ in range(concurrency)))
-        return latencies, time.perf_counter() - began
+        elapsed = time.perf_counter() - began
+        used = [cpu_seconds(pid) - b for pid, b in zip(pids, cpu_before, strict=True)]
+        return latencies, elapsed, used
 
 
-def distributed(total: int, concurrency: int) -> dict[str, dict[str, float]]:
+def distributed(total: int, concurrency: int, rounds: int = 5) -> dict[str, dict[str, float]]:
     data_dir = Path(tempfile.mkdtemp())
     token = token_for(data_dir)
     catalog_port, gateway_port, bare_port = free_port(), free_port(), free_port()
@@ -277,18 +284,32 @@ def distributed(total: int, concurrency: int) -> dict[str, dict[str, float]]:
     )
     try:
         for c in (1, concurrency):
-            for name, port, proxies in hops:
+            # Interleaved rounds: on a shared machine the load drifts; each row sees the same.
+            pooled: dict[str, tuple[list[float], float, float, float]] = {}
+            for _ in range(rounds):
+                for name, port, proxies in hops:
+                    latencies, elapsed, used = asyncio.run(
+                        http_run(
+                            f"http://127.0.0.1:{port}{PATH}",
+                            token,
+                            total // rounds,
+                            c,
+                            pids=tuple(p.pid for p in (service, *proxies)),
+                        )
+                    )
+                    seen, spent, service_cpu, hop_cpu = pooled.get(name, ([], 0.0, 0.0, 0.0))
+                    pooled[name] = (
+                        seen + latencies,
+                        spent + elapsed,
+                        service_cpu + used[0],
+                        hop_cpu + (used[1] if proxies else 0.0),
+                    )
+            for name, _port, proxies in hops:
+                latencies, elapsed, service_cpu, hop_cpu = pooled[name]
                 label = f"distributed c={c}: {name}"
-                before = [cpu_seconds(p.pid) for p in (service, *proxies)]
-                latencies, elapsed = asyncio.run(
-                    http_run(f"http://127.0.0.1:{port}{PATH}", token, total, c)
-                )
-                used = [
-                    cpu_seconds(p.pid) - b for p, b in zip((service, *proxies), before, strict=True)
-                ]
                 results[label] = summary(label, latencies, elapsed)
-                results[label]["service_cpu"] = used[0] * 1000 / len(latencies)
-                results[label]["hop_cpu"] = (used[1] if proxies else 0.0) * 1000 / len(latencies)
+                results[label]["service_cpu"] = service_cpu * 1000 / len(latencies)
+                results[label]["hop_cpu"] = hop_cpu * 1000 / len(latencies)
                 print(
                     f"{'':28} CPU per request: service {results[label]['service_cpu']:.3f} ms"
                     + (f", proxy {results[label]['hop_cpu']:.3f} ms" if proxies else "")
@@ -313,6 +334,7 @@ if __name__ == "__main__":
     parser.add_argument("--requests", type=int, default=3000)
     parser.add_argument("--concurrency", type=int, default=16)
     parser.add_argument("--distributed-only", action="store_true")
+    parser.add_argument("--rounds", type=int, default=5, help="interleaved rounds per row")
     parser.add_argument(
         "--bare-proxy", nargs=2, metavar=("PORT", "UPSTREAM"), help=argparse.SUPPRESS
     )
@@ -334,7 +356,7 @@ if __name__ == "__main__":
     if not args.distributed_only:
         local = asyncio.run(in_process(args.requests))
         overhead(local, "in-process: service directly", "in-process: via gateway")
-    remote = distributed(args.requests, args.concurrency)
+    remote = distributed(args.requests, args.concurrency, args.rounds)
     for c in (1, args.concurrency):
         direct = f"distributed c={c}: service directly"
         bare = f"distributed c={c}: via bare aiohttp proxy"
