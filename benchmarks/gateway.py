@@ -134,6 +134,56 @@ async def in_process(total: int) -> dict[str, dict[str, float]]:
     return results
 
 
+async def own_cost(total: int) -> float:
+    """CPU time per request of the gateway's own code (edge, token cache, rate limit, request
+    id, metrics, log) with every service replaced by a stub that answers at once. Measured
+    with ``time.process_time`` in this process, so it does not depend on the machine's load
+    as much as the latencies do; minimum of three rounds, the stub's own cost subtracted."""
+    data_dir = Path(tempfile.mkdtemp())
+    token = token_for(data_dir)
+    for key, value in {**LIMITS, "GONGKAI_DATA_DIR": str(data_dir)}.items():
+        os.environ[key] = value
+    settings = service_settings()
+    for name, service in settings.items():
+        await upgrade(name, service.database_url)
+    gateway = create_app(GatewaySettings(), settings)
+    body = b'{"service":"catalog"}'
+
+    async def stub(scope: dict, receive: Callable, send: Callable) -> None:  # type: ignore[type-arg]
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 200,
+                "headers": [
+                    (b"content-type", b"application/json"),
+                    (b"content-length", str(len(body)).encode()),
+                ],
+            }
+        )
+        await send({"type": "http.response.body", "body": body, "more_body": False})
+
+    headers = [
+        (b"host", b"bench"),
+        (b"user-agent", b"bench/1.0"),
+        (b"accept", b"*/*"),
+        (b"authorization", f"Bearer {token}".encode()),
+    ]
+    costs: dict[str, list[float]] = {"stub": [], "gateway": []}
+    async with gateway.api.router.lifespan_context(gateway.api):
+        gateway.routes = [(prefix, stub) for prefix, _ in gateway.routes]  # type: ignore[misc]
+        for _ in range(3):
+            for name, app in (("stub", stub), ("gateway", gateway)):
+                for _ in range(200):
+                    await asgi_get(app, headers)
+                began = time.process_time()
+                for _ in range(total):
+                    await asgi_get(app, headers)
+                costs[name].append((time.process_time() - began) / total * 1000)
+    cost = min(costs["gateway"]) - min(costs["stub"])
+    print(f"gateway's own code (stub services): {cost * 1000:.0f} µs CPU per request")
+    return cost
+
+
 # --- distributed --------------------------------------------------------------------------
 
 
@@ -354,6 +404,7 @@ if __name__ == "__main__":
         sys.exit(0)
     print(f"GET {PATH} with a bearer token, rate limits on; {args.requests} requests per row")
     if not args.distributed_only:
+        asyncio.run(own_cost(args.requests))
         local = asyncio.run(in_process(args.requests))
         overhead(local, "in-process: service directly", "in-process: via gateway")
     remote = distributed(args.requests, args.concurrency, args.rounds)
