@@ -273,7 +273,9 @@ class Edge:
                 instance=path,
             )
         allowed = set(entry.access)
-        if method not in allowed and method != "OPTIONS":
+        # A plain OPTIONS (not a CORS preflight) is answered here too: a service would list
+        # only the methods of its first route matching the path in Allow, not all of them.
+        if method not in allowed:
             return problem_response(
                 status=405,
                 code="method-not-allowed",

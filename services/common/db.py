@@ -123,6 +123,20 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
 
 
+async def lock_key(session: AsyncSession, key: str) -> None:
+    """Serialise writers of one key (an Idempotency-Key) until this transaction ends.
+
+    PostgreSQL: a transaction-level advisory lock, so a concurrent retry waits for the first
+    attempt to commit and then finds its result. SQLite: write sessions begin IMMEDIATE and
+    are serialised already.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        connection = await session.connection()
+        await connection.execute(
+            text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))"), {"key": key}
+        )
+
+
 async def _request_session(request: Request) -> AsyncIterator[AsyncSession]:
     """One unit of work per request: commit on success, roll back on any error."""
     database: Database = request.app.state.db

@@ -27,7 +27,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from services.documents.outbox import repository as outbox
 from services.documents.outbox.models import OutboxEntry
 from services.documents.search.models import IndexedDocument
-from services.documents.search.port import SearchIndex
+from services.documents.search.port import SearchIndex, SearchUnavailable
 from services.documents.search.source import all_document_ids, load_documents
 
 logger = logging.getLogger("gongkai.search.indexer")
@@ -50,6 +50,7 @@ class IndexerStatus:
     head: int
     failures: int
     last_error: str | None
+    reachable: bool = True  # False: the engine did not answer; position is the last known
 
     @property
     def lag(self) -> int:
@@ -68,6 +69,7 @@ class Indexer:
         self._lock = asyncio.Lock()
         self.failures = 0
         self.last_error: str | None = None
+        self.last_position = 0  # as last read from (or written to) the index
 
     async def _head(self, session: AsyncSession) -> int:
         head = (await session.exec(select(func.max(OutboxEntry.sequence)))).one()
@@ -77,6 +79,7 @@ class Indexer:
         """Apply the next ``batch`` outbox entries; returns how many were read."""
         async with self._lock:
             position = await to_thread.run_sync(self.index.position)
+            self.last_position = position
             async with self._sessions() as session:
                 entries = await outbox.after(session, position, limit=batch)
                 if not entries:
@@ -95,6 +98,7 @@ class Indexer:
                     )
             gone = [(i, v) for i, v in newest.items() if i not in found]
             await to_thread.run_sync(self._apply, list(found.values()), gone, last)
+            self.last_position = last
             return len(entries)
 
     def _apply(
@@ -134,10 +138,17 @@ class Indexer:
                 await asyncio.wait_for(stop.wait(), timeout=delay)
 
     async def status(self) -> IndexerStatus:
-        position = await to_thread.run_sync(self.index.position)
+        """Where the index stands against the outbox; with the engine unreachable, the lag
+        is counted from the last position it reported."""
+        reachable = True
+        try:
+            position = await to_thread.run_sync(self.index.position)
+            self.last_position = position
+        except SearchUnavailable:
+            position, reachable = self.last_position, False
         async with self._sessions() as session:
             head = await self._head(session)
-        return IndexerStatus(position, head, self.failures, self.last_error)
+        return IndexerStatus(position, head, self.failures, self.last_error, reachable)
 
     async def rebuild(self, *, workers: int | None = None) -> int:
         """Rebuild the whole index from the database (``gongkai reindex``).

@@ -14,6 +14,11 @@ from services.documents.search.models import (
 )
 
 
+class SearchUnavailable(RuntimeError):
+    """The search engine cannot be reached now. The database is unaffected: changes wait in
+    the outbox and the indexer applies them when the engine is back."""
+
+
 @runtime_checkable
 class SearchIndex(Protocol):
     """A derived, rebuildable index of documents.

@@ -20,7 +20,7 @@ from services.documents.search.models import (
     Sort,
     Suggestion,
 )
-from services.documents.search.port import SearchIndex
+from services.documents.search.port import SearchIndex, SearchUnavailable
 from services.documents.visibility import staff_agencies
 
 router = APIRouter(prefix="/api/v1/documents", tags=["全文检索"])
@@ -38,10 +38,14 @@ def scope_of(caller: Principal) -> Scope:
     return Scope.staff(set(agencies)) if agencies else Scope.public()
 
 
+def _unavailable() -> ServiceUnavailable:
+    return ServiceUnavailable("全文检索暂不可用，请稍后再试。", code="search-unavailable")
+
+
 def _index(request: Request) -> SearchIndex:
     index: SearchIndex | None = getattr(request.app.state, "search_index", None)
     if index is None:
-        raise ServiceUnavailable("全文检索暂不可用，请稍后再试。", code="search-unavailable")
+        raise _unavailable()
     return index
 
 
@@ -97,7 +101,10 @@ async def search(
         scope=scope_of(caller),
     )
     index = _index(request)
-    return await to_thread.run_sync(index.search, query)
+    try:
+        return await to_thread.run_sync(index.search, query)
+    except SearchUnavailable:
+        raise _unavailable() from None
 
 
 @router.get("/suggest", response_model=SuggestionList, responses=problem_responses(422, 503))
@@ -109,5 +116,8 @@ async def suggest(
 ) -> SuggestionList:
     """输入提示：标题、发文字号；拼音首字母（如 zwgk）给出词语（政务公开）."""
     index = _index(request)
-    items = await to_thread.run_sync(index.suggest, q, scope_of(caller), limit)
+    try:
+        items = await to_thread.run_sync(index.suggest, q, scope_of(caller), limit)
+    except SearchUnavailable:
+        raise _unavailable() from None
     return SuggestionList(items=items)

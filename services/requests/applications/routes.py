@@ -7,7 +7,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, Depends, Header, Path, Query, Request, Response
 
 from services.common.auth import Principal, Role, public, requires
-from services.common.db import Database, SessionDep
+from services.common.db import Database, SessionDep, lock_key
 from services.common.errors import problem_responses
 from services.common.pagination import PageParams, next_link, page_params
 from services.requests import letters
@@ -116,6 +116,7 @@ async def create_request(
     key = idempotency.scoped_key(ctx.cipher, caller, idempotency_key)
     payload = body.model_dump_json().encode()
     if key is not None:
+        await lock_key(session, f"requests-idempotency|{key}")
         replay = await idempotency.replay(session, ctx.cipher, key, payload)
         if replay is not None:
             return Response(
@@ -317,7 +318,7 @@ async def transition_request(
 @router.post(
     "/{request_id}/reveal",
     response_model=ApplicantRevealed,
-    responses=problem_responses(401, 403, 404, 422),
+    responses=problem_responses(401, 403, 404, 410, 422),
 )
 async def reveal_applicant(
     request_id: uuid.UUID,

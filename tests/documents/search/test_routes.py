@@ -152,6 +152,7 @@ async def test_filters_sort_and_suggest(sw: SearchWorld) -> None:
 
 
 async def test_bad_input_is_a_problem_not_a_500(sw: SearchWorld) -> None:
+    """SIZE-02 for search parameters (every list route: tests/gateway/test_sizes.py)."""
     get = sw.world.docs.get
     for params in (
         {"q": "x" * 201},
