@@ -121,13 +121,13 @@ def finish(session: pytest.Session) -> None:
             f"（日志保存在 {folder}）：\n" + "\n".join(lines)
         )
         if reporter is not None:
-            reporter.ensure_newline()
+            reporter.write("\n")
             reporter.write_line(message, red=True)
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
         return
     size = sum(p.stat().st_size for p in folder.glob("*.log"))
     if reporter is not None:
-        reporter.ensure_newline()
+        reporter.write("\n")
         reporter.write_line(
             f"PII-03：已检查测试运行的全部日志（{len(list(folder.glob('*.log')))} 个文件，"
             f"{size / 1024:.0f} KiB），未发现个人信息或凭据"
