@@ -10,6 +10,7 @@ from services.common.db import SessionDep
 from services.common.errors import problem_responses
 from services.common.isodates import IsoDate
 from services.common.pagination import PageParams, next_link, page_params
+from services.documents import workdays
 from services.documents.ledger import service
 from services.documents.ledger.schemas import DeadlineState, LedgerPage, LedgerSummary
 
@@ -36,6 +37,7 @@ async def ledger(
     items, cursor = await service.page(
         session, caller=caller, agency_id=agency_id, state=state,
         written_from=written_from, written_to=written_to, params=page,
+        calendar=workdays.current(request.app.state),
     )  # fmt: skip
     return LedgerPage(items=items, next_cursor=cursor, next=next_link(request, cursor))
 

@@ -11,6 +11,7 @@ from services.common.isodates import IsoDate
 from services.common.jsonutil import dumps
 from services.common.listing import NOT_MODIFIED, ListQuery, list_query, list_response
 from services.common.pagination import PageParams, next_link, page_params
+from services.documents import workdays
 from services.documents.clock import today
 from services.documents.paths import DocumentId
 from services.documents.records import disclosure, jsonld, present, service
@@ -143,6 +144,7 @@ async def create_document(
             catalog=request.app.state.peers["catalog"],
             data=body,
             idempotency_key=idempotency_key,
+            calendar=workdays.current(request.app.state),
         )
     response.headers["ETag"] = present.etag(document)
     response.headers["Location"] = f"{present.BASE}/{document.id}"
@@ -223,6 +225,7 @@ async def update_document(
         document_id=document_id,
         data=body,
         if_match=if_match,
+        calendar=workdays.current(request.app.state),
     )
     response.headers["ETag"] = present.etag(document)
     return await present.read(session, document)
