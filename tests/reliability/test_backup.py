@@ -5,10 +5,13 @@ import asyncio
 import hashlib
 import importlib
 import json
+import shutil
 import sqlite3
+import subprocess
 from pathlib import Path
 from typing import Any
 
+import asyncpg
 import pytest
 from typer.testing import CliRunner
 
@@ -22,6 +25,7 @@ from services.common.settings import ServiceSettings
 from tests.conftest import ServiceSettingsFactory
 from tests.documents.attachments.files import chinese_pdf_bytes
 from tests.support.apps import client_for
+from tests.support.databases import DatabaseFactory, in_ci
 from tests.support.documents import DOCS, document_body
 from tests.support.oauth import PASSWORD, database
 from tests.support.requests import BASE, officer, request_body
@@ -246,3 +250,65 @@ async def test_restore_refuses_a_corrupted_or_incomplete_backup(
     busy = await asyncio.to_thread(CliRunner().invoke, cli, ["restore", str(second)], env=env)
     assert busy.exit_code == 1
     assert "--force" in busy.output
+
+
+async def pg_dump_rows(url: str) -> dict[str, list[tuple[Any, ...]]]:
+    conn = await asyncpg.connect(url.replace("+asyncpg", ""))
+    try:
+        tables = await conn.fetch(
+            "SELECT table_name FROM information_schema.tables "
+            "WHERE table_schema = 'public' AND table_type = 'BASE TABLE'"
+        )
+        return {
+            t["table_name"]: sorted(
+                (tuple(r) for r in await conn.fetch(f'SELECT * FROM "{t["table_name"]}"')),
+                key=repr,
+            )
+            for t in tables
+        }
+    finally:
+        await conn.close()
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("backend", ["postgresql"], indirect=True)
+async def test_the_readmes_pg_dump_procedure_restores_every_record(
+    make_service_settings: ServiceSettingsFactory,
+    gateway_settings: GatewaySettings,
+    tokens: TokenMinter,
+    database_factories: dict[str, DatabaseFactory],
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    missing = [n for n in ("pg_dump", "pg_restore") if shutil.which(n) is None]
+    if missing:
+        if in_ci():
+            pytest.fail(f"CI=true 时需要 {'、'.join(missing)}")
+        pytest.skip(f"找不到 {'、'.join(missing)}")
+    services = await make_service_settings(["catalog", "documents", "requests"])
+    await populate(services, gateway_settings, tokens)
+    urls = {n: s.database_url for n, s in services.items()}
+    urls["gateway"] = gateway_settings.database_url
+    folder = tmp_path_factory.mktemp("pg_dump")
+    factory = database_factories["postgresql"]
+    for name, url in urls.items():
+        dump_file = folder / f"{name}.dump"
+        libpq = url.replace("+asyncpg", "")
+        dumped = await asyncio.to_thread(
+            subprocess.run,
+            ["pg_dump", "--format=custom", "--no-owner", f"--file={dump_file}", libpq],
+            capture_output=True,
+            text=True,
+        )
+        assert dumped.returncode == 0, dumped.stderr
+        target = await factory.empty(name)
+        restored = await asyncio.to_thread(
+            subprocess.run,
+            ["pg_restore", "--no-owner", "--exit-on-error",
+             f"--dbname={target.replace('+asyncpg', '')}", str(dump_file)],
+            capture_output=True,
+            text=True,
+        )  # fmt: skip
+        assert restored.returncode == 0, restored.stderr
+        before = await pg_dump_rows(url)
+        assert sum(len(rows) for rows in before.values()) > 0
+        assert await pg_dump_rows(target) == before, name

@@ -34,6 +34,8 @@ PATTERNS: dict[str, re.Pattern[str]] = {
         r"(?i)\b(password|passwd|client_secret|refresh_token|access_token|code_verifier|"
         r"query_code|cookie)\b[\"']?\s*[:=]\s*[\"']?(?![\[<*])[^\s\"',;&}\]]{6,}"
     ),
+    # a webhook signing secret (Standard Webhooks form), shown to its integrator once
+    "推送签名密钥": re.compile(r"whsec_[A-Za-z0-9+/]{16,}"),
 }
 # Values the tests use that are personal data or secrets but match no pattern.
 LITERALS = [APPLICANT_NAME, APPLICANT_PHONE, PASSWORD, "secret-cookie"]
@@ -119,13 +121,13 @@ def finish(session: pytest.Session) -> None:
             f"（日志保存在 {folder}）：\n" + "\n".join(lines)
         )
         if reporter is not None:
-            reporter.ensure_newline()
+            reporter.write("\n")
             reporter.write_line(message, red=True)
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
         return
     size = sum(p.stat().st_size for p in folder.glob("*.log"))
     if reporter is not None:
-        reporter.ensure_newline()
+        reporter.write("\n")
         reporter.write_line(
             f"PII-03：已检查测试运行的全部日志（{len(list(folder.glob('*.log')))} 个文件，"
             f"{size / 1024:.0f} KiB），未发现个人信息或凭据"

@@ -24,6 +24,7 @@ from sqlalchemy import func
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from services.documents import clock
 from services.documents.outbox import repository as outbox
 from services.documents.outbox.models import OutboxEntry
 from services.documents.search.models import IndexedDocument
@@ -41,7 +42,9 @@ MAX_BACKOFF_SECONDS = 60.0
 
 
 def _today() -> dt.date:
-    return dt.datetime.now(dt.UTC).date()
+    # The day in China, as the lifecycle counts it: the expiry the scheduler records just
+    # after Beijing midnight must not be indexed with yesterday's (UTC) validity.
+    return clock.today()
 
 
 @dataclass
