@@ -1,8 +1,16 @@
 """Settings of the gateway (``GONGKAI_*``)."""
 
-from pydantic import Field
+from typing import Any
+
+from pydantic import Field, model_validator
 
 from services.common.settings import CommonSettings, normalise_database_url
+
+# The routes that carry a documents attachment (and a gazette issue's PDF) as multipart: their
+# body limit follows GONGKAI_ATTACHMENT_MAX_BYTES, which the documents service enforces on the
+# file itself; the body is a little larger than the file (boundaries, part headers, the name).
+UPLOAD_ROUTES = ("/api/v1/documents/*/attachments*", "/api/v1/documents/gazette/*/pdf")
+MULTIPART_ALLOWANCE = 64 * 1024
 
 
 class GatewaySettings(CommonSettings):
@@ -70,13 +78,19 @@ class GatewaySettings(CommonSettings):
         default_factory=list, description="Origins allowed to call the API from a browser."
     )
     max_body_bytes: int = Field(1024 * 1024, description="Largest request body by default.")
+    attachment_max_bytes: int = Field(
+        50 * 1024 * 1024,
+        ge=1,
+        description="Largest attachment the documents service accepts (read by it too); the "
+        "body limit of the upload routes follows it.",
+    )
     body_limits: dict[str, int] = Field(
         default_factory=lambda: {
-            "/api/v1/documents/*/attachments*": 50 * 1024 * 1024,
             "/api/v1/documents/import*": 50 * 1024 * 1024,
             "/api/v1/requests/*/attachments*": 20 * 1024 * 1024,
         },
-        description="Body limits in bytes per path prefix or fnmatch pattern (JSON object).",
+        description="Body limits in bytes per path prefix or fnmatch pattern (JSON object); "
+        "the documents upload routes default to GONGKAI_ATTACHMENT_MAX_BYTES plus 64 KiB.",
     )
     max_header_bytes: int = Field(16 * 1024, description="Largest total size of the headers.")
     public_docs: bool | None = Field(
@@ -88,6 +102,36 @@ class GatewaySettings(CommonSettings):
     circuit_open_seconds: float = Field(
         10.0, description="How long an open breaker refuses calls before one probe."
     )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _upload_limits_follow_attachments(cls, values: Any) -> Any:
+        """The documents upload routes get the attachment limit (plus multipart framing)
+        unless GONGKAI_BODY_LIMITS names them; a limit set there below it refuses to start,
+        rather than the gateway silently refusing files the documents service accepts."""
+        if not isinstance(values, dict):
+            return values
+        raw = values.get("attachment_max_bytes", 50 * 1024 * 1024)
+        try:
+            needed = int(raw) + MULTIPART_ALLOWANCE
+        except (TypeError, ValueError):
+            return values  # the field's own validation reports it
+        limits = values.get("body_limits")
+        if limits is None:
+            limits = cls.model_fields["body_limits"].get_default(call_default_factory=True)
+        if not isinstance(limits, dict):
+            return values
+        limits = dict(limits)
+        for route in UPLOAD_ROUTES:
+            given = limits.setdefault(route, needed)
+            if isinstance(given, int) and given < needed:
+                raise ValueError(
+                    f"GONGKAI_BODY_LIMITS 中 {route} 的上限 {given} 字节小于附件上限 "
+                    f"GONGKAI_ATTACHMENT_MAX_BYTES（{raw} 字节）加 multipart 开销 "
+                    f"{MULTIPART_ALLOWANCE} 字节：网关会拒收文件服务接受的附件。"
+                    "请调高该上限，或删去该项让它随附件上限。"
+                )
+        return {**values, "body_limits": limits}
 
     @property
     def database_url(self) -> str:

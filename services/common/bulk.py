@@ -24,17 +24,22 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, TypeVar
 
 import orjson
 from pydantic import BaseModel, Field
+from sqlalchemy import ColumnElement
+from sqlmodel import SQLModel, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 from starlette.responses import FileResponse, Response
 
 from services.common.db import Database, is_sqlite
-from services.common.errors import NotFound
+from services.common.errors import NotFound, ServiceUnavailable
 from services.common.listing import matches
 
+# A request waits this long for a rebuild before it gets a 503 (gateway read timeout: 30 s).
+REBUILD_WAIT_SECONDS = 20.0
+RETRY_AFTER_SECONDS = 30
 BOM = "\ufeff".encode()
 MANIFEST = "manifest.json"
 CURRENT = "current"
@@ -109,14 +114,23 @@ class _Sink:
         )
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
 def csv_text(value: Any) -> str:
-    """One CSV cell: lists of words joined by ；, structures as JSON, booleans as 是/否."""
+    """One CSV cell: lists of words joined by ；, structures as JSON, booleans as 是/否.
+
+    Text that a spreadsheet would run as a formula (=, +, -, @ first) gets a leading ',
+    as OWASP advises for CSV exports; the JSONL keeps the value exactly.
+    """
+    if isinstance(value, str):
+        return "'" + value if value.startswith(FORMULA_STARTS) else value
     if value is None:
         return ""
     if isinstance(value, bool):
         return "是" if value else "否"
     if isinstance(value, list) and all(isinstance(v, str | int | float) for v in value):
-        return "；".join(str(v) for v in value)
+        return csv_text("；".join(str(v) for v in value))
     if isinstance(value, dict | list):
         return orjson.dumps(value).decode()
     return str(value)
@@ -160,17 +174,54 @@ async def write_snapshot(
     return manifest
 
 
+Row = TypeVar("Row", bound=SQLModel)
+
+
+async def id_batches(
+    session: AsyncSession, model: type[Row], visible: ColumnElement[bool], size: int
+) -> AsyncIterator[list[Row]]:
+    """The rows of ``model`` matching ``visible``, in id order, from windows of ``size`` ids.
+
+    Each window is read along the primary key first and only then filtered, so every batch
+    costs the same however far in it is (filtering first lets SQLite pick the status index
+    and sort every remaining row again for each batch: quadratic in the table size).
+    """
+    key = getattr(model, "id")  # noqa: B009 (every exported table has a uuid id)
+    after: Any = None
+    while True:
+        window = select(key).order_by(key).limit(size)
+        if after is not None:
+            window = window.where(key > after)
+        ids = list(await session.exec(window))
+        if not ids:
+            return
+        query = select(model).where(key.in_(ids), visible).order_by(key)
+        rows = list(await session.exec(query))
+        if rows:
+            yield rows
+            # The rows are written by now: let the session forget them (constant memory).
+            session.expunge_all()
+        after = ids[-1]
+
+
 def snapshot_root(data_dir: Path, dataset: str) -> Path:
     """Where a service keeps the snapshots of ``dataset`` it serves."""
     return data_dir / "exports" / dataset
 
 
 class SnapshotStore:
-    """The served snapshots of one dataset under ``root``; rebuilt when the state moves on."""
+    """The served snapshots of one dataset under ``root``; rebuilt when the state moves on.
 
-    def __init__(self, root: Path) -> None:
+    A rebuild runs as a task of its own: a request waits for it at most ``wait`` seconds
+    (below the gateway's read timeout), then gets a 503 with ``Retry-After`` while the
+    rebuild goes on, never a snapshot older than the data.
+    """
+
+    def __init__(self, root: Path, *, wait: float = REBUILD_WAIT_SECONDS) -> None:
         self.root = root
+        self.wait = wait
         self._lock = asyncio.Lock()
+        self._rebuild: asyncio.Task[tuple[Path, Manifest]] | None = None
 
     def current(self) -> tuple[Path, Manifest] | None:
         try:
@@ -190,6 +241,24 @@ class SnapshotStore:
         found = self.current()
         if found is not None and found[1].state == await state():
             return found
+        if self._rebuild is None or self._rebuild.done():
+            self._rebuild = asyncio.create_task(self._rebuilt(state, build))
+            # A failure nobody waited for is still collected (and raised to the next waiter).
+            self._rebuild.add_done_callback(lambda t: t.cancelled() or t.exception())
+        try:
+            return await asyncio.wait_for(asyncio.shield(self._rebuild), self.wait)
+        except TimeoutError:
+            raise ServiceUnavailable(
+                "全量导出正在按最新数据重新生成，请稍后再试。",
+                code="export-rebuilding",
+                headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+            ) from None
+
+    async def _rebuilt(
+        self,
+        state: Callable[[], Awaitable[str]],
+        build: Callable[[Path], Awaitable[Manifest]],
+    ) -> tuple[Path, Manifest]:
         async with self._lock:
             found = self.current()
             if found is not None and found[1].state == await state():

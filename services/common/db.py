@@ -137,10 +137,8 @@ async def lock_key(session: AsyncSession, key: str) -> None:
         )
 
 
-async def _request_session(request: Request) -> AsyncIterator[AsyncSession]:
+async def _unit_of_work(factory: async_sessionmaker[AsyncSession]) -> AsyncIterator[AsyncSession]:
     """One unit of work per request: commit on success, roll back on any error."""
-    database: Database = request.app.state.db
-    factory = database.write_sessions if request.method in WRITE_METHODS else database.sessions
     async with factory() as session:
         try:
             yield session
@@ -150,6 +148,20 @@ async def _request_session(request: Request) -> AsyncIterator[AsyncSession]:
             raise
 
 
-# scope="function": the commit runs before the response is sent, so a failed commit is
-# reported to the caller instead of being acknowledged with a 200.
+async def _request_session(request: Request) -> AsyncIterator[AsyncSession]:
+    database: Database = request.app.state.db
+    factory = database.write_sessions if request.method in WRITE_METHODS else database.sessions
+    async for session in _unit_of_work(factory):
+        yield session
+
+
+async def _write_session(request: Request) -> AsyncIterator[AsyncSession]:
+    # For reads that also write (an audit entry, a throttle count): on SQLite a read transaction
+    # that later writes fails at once with "database is locked" when another writer went first.
+    async for session in _unit_of_work(request.app.state.db.write_sessions):
+        yield session
+
+
 SessionDep = Annotated[AsyncSession, Depends(_request_session, scope="function")]
+# A GET that writes: its session begins as a writer (SQLite: BEGIN IMMEDIATE, waits its turn).
+WriteSessionDep = Annotated[AsyncSession, Depends(_write_session, scope="function")]

@@ -16,8 +16,16 @@ class DocumentsSettings(ServiceSettings, SearchOptions, WebhookOptions):
         None,
         description="Database of the documents service; default: a SQLite file under data_dir.",
     )
+    # The gateway reads the same variable: its body limit of the upload routes follows it
+    # (gateway/settings.py), so the two cannot disagree.
     attachment_max_bytes: int = Field(
-        100 * 1024 * 1024, ge=1, description="Largest attachment accepted, in bytes (100 MiB)."
+        50 * 1024 * 1024, ge=1, description="Largest attachment accepted, in bytes (50 MiB)."
+    )
+    documents_jobs_interval_seconds: float = Field(
+        300.0,
+        ge=0,
+        description="Seconds between runs of the periodic work (expiries, holiday notices); "
+        "0: never.",
     )
     attachments_dir: Path | None = Field(
         None, description="Where attachment content is stored; default: data_dir/attachments."

@@ -192,6 +192,19 @@ async def _concurrent_new_documents_get_distinct_index_numbers(
     assert len({r.json()["index_number"] for r in responses}) == N
 
 
+async def _tracking_while_others_submit_always_answers(
+    http: httpx.AsyncClient, agency: dict[str, Any]
+) -> None:
+    """A tracking read writes an audit entry: it must wait for writers, not fail with a 503."""
+    made = (await http.post(BASE, json=request_body(agency["id"]))).json()
+    track = {"number": made["tracking_number"], "code": made["query_code"]}
+    responses = await _at_once(
+        *(http.get(f"{BASE}/track", params=track) for _ in range(N)),
+        *(http.post(BASE, json=request_body(agency["id"])) for _ in range(N)),
+    )
+    assert _statuses(responses) == {200: N, 201: N}, [r.text for r in responses]
+
+
 async def test_concurrent_catalog_edits_have_one_winner(
     http: httpx.AsyncClient, tokens: TokenMinter
 ) -> None:
@@ -243,3 +256,4 @@ async def test_concurrent_request_writes_lose_nothing(
     # First: the officer's queue holds exactly the requests the retries made.
     await _concurrent_retries_of_one_submission_make_one_request(http, tokens, agency)
     await _concurrent_request_transitions_have_one_winner(http, tokens, agency)
+    await _tracking_while_others_submit_always_answers(http, agency)

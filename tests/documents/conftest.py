@@ -24,8 +24,12 @@ async def world(
     assert isinstance(settings["catalog"], CatalogSettings)
     assert isinstance(settings["documents"], DocumentsSettings)
     catalog_app = create_catalog(settings["catalog"])
-    # A small attachment limit, so the oversize test need not send 100 MiB.
-    documents = settings["documents"].model_copy(update={"attachment_max_bytes": ATTACHMENT_LIMIT})
+    # A small attachment limit, so the oversize test need not send 100 MiB; no periodic jobs,
+    # so what a test records by hand is not done behind its back (tests/documents/test_scheduler.py
+    # runs them).
+    documents = settings["documents"].model_copy(
+        update={"attachment_max_bytes": ATTACHMENT_LIMIT, "documents_jobs_interval_seconds": 0}
+    )
     documents_app = create_documents(documents, peers={"catalog": catalog_app})
     async with client_for(catalog_app) as catalog, client_for(documents_app) as docs:
         agency, other = await register_agencies(catalog, tokens)

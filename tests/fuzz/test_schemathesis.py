@@ -31,7 +31,7 @@ from tests.support.tokens import TokenMinter
 
 pytestmark = [pytest.mark.fuzz, pytest.mark.slow]
 
-SECONDS = int(os.environ.get("GONGKAI_TEST_FUZZ_SECONDS", "4"))
+SECONDS = int(os.environ.get("GONGKAI_TEST_FUZZ_SECONDS", "3"))
 EXAMPLES = int(os.environ.get("GONGKAI_TEST_FUZZ_EXAMPLES", "5"))
 SEED = os.environ.get("GONGKAI_TEST_FUZZ_SEED")
 PHASES = os.environ.get("GONGKAI_TEST_FUZZ_PHASES", "examples,coverage,fuzzing,stateful")

@@ -8,6 +8,7 @@ import uuid
 from pathlib import Path
 
 from services.common.logging import redact
+from services.documents.webhooks.signing import new_secret
 from tests.support import logcheck
 from tests.support.oauth import PASSWORD
 from tests.support.processes import ServerProcess
@@ -28,6 +29,7 @@ def test_the_grep_finds_personal_data_tokens_and_passwords(tokens: TokenMinter) 
     assert "口令或密钥字段" in findings('{"password": "hunter2hunter2"}')
     assert "口令或密钥字段" in findings("client_secret=s3cr3t-value&grant_type=x")
     assert findings(f"login failed for {PASSWORD!r}")
+    assert findings(f"subscription created {new_secret()}") == ["推送签名密钥"]
     assert findings(f"name={APPLICANT_NAME}")
 
 

@@ -34,6 +34,8 @@ PATTERNS: dict[str, re.Pattern[str]] = {
         r"(?i)\b(password|passwd|client_secret|refresh_token|access_token|code_verifier|"
         r"query_code|cookie)\b[\"']?\s*[:=]\s*[\"']?(?![\[<*])[^\s\"',;&}\]]{6,}"
     ),
+    # a webhook signing secret (Standard Webhooks form), shown to its integrator once
+    "推送签名密钥": re.compile(r"whsec_[A-Za-z0-9+/]{16,}"),
 }
 # Values the tests use that are personal data or secrets but match no pattern.
 LITERALS = [APPLICANT_NAME, APPLICANT_PHONE, PASSWORD, "secret-cookie"]

@@ -74,7 +74,7 @@ def links(agency_id: uuid.UUID) -> AgencyLinks:
         self=base,
         guide=f"{base}/guide",
         regulations=f"{base}/regulations",
-        statutory_content=f"/api/v1/documents?agency={agency_id}",
+        statutory_content=f"/api/v1/documents?agency_id={agency_id}",
         annual_reports=f"/api/v1/requests/reports/annual?agency={agency_id}",
         on_request=f"/api/v1/requests?agency={agency_id}",
         catalog=f"/api/v1/catalog/items?agency={agency_id}",

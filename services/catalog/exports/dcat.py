@@ -134,14 +134,17 @@ def _shared_datasets(base: str, publisher: dict[str, Any]) -> list[dict[str, Any
     registry = _dataset(
         documents, "gongkai:documents", "主动公开文件库（全量）",
         "全部已发布的主动公开文件（规章、行政规范性文件等）：标题、发文字号、发文机关、成文日期、"
-        "有效性、正文。全量文件随数据变化重新生成，附 SHA-256 清单（manifest.json）。",
+        "有效性、正文，及其政策解读和政府公报。全量文件随数据变化重新生成，附 SHA-256 清单"
+        "（manifest.json）。",
         publisher,
     )  # fmt: skip
     registry["dcat:distribution"] = [
-        _distribution(f"{documents}/documents.jsonl", "全量导出（JSON Lines）", "jsonl",
-                      download=True),
-        _distribution(f"{documents}/documents.csv", "全量导出（CSV，UTF-8 带 BOM）", "csv",
-                      download=True),
+        _distribution(f"{documents}/{name}.{kind}", title, kind, download=True)
+        for name, label in (("documents", "文件"), ("interpretations", "政策解读"),
+                            ("gazette", "政府公报"))
+        for kind, title in (("jsonl", f"{label}全量导出（JSON Lines）"),
+                            ("csv", f"{label}全量导出（CSV，UTF-8 带 BOM）"))
+    ] + [
         _distribution(f"{base}/api/v1/documents", "文件列表接口（分页、增量同步）", "json"),
         _distribution(f"{base}/feeds/documents.atom", "文件订阅（Atom）", "atom"),
     ]  # fmt: skip

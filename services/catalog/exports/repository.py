@@ -1,9 +1,7 @@
 """SQL of the catalog's bulk export: agencies and current published items in batches."""
 
 import hashlib
-import uuid
-from collections.abc import AsyncIterator
-from typing import Any, TypeVar
+from typing import Any
 
 from sqlalchemy import func
 from sqlmodel import col, select
@@ -13,25 +11,6 @@ from services.catalog.agencies.models import Agency
 from services.catalog.divisions.models import Division
 from services.catalog.domains.models import Domain
 from services.catalog.versions.models import CatalogVersion, PublishedItem
-
-Row = TypeVar("Row", Agency, PublishedItem)
-
-
-async def batches(
-    session: AsyncSession, model: type[Row], size: int, *conditions: Any
-) -> AsyncIterator[list[Row]]:
-    """Rows of ``model`` by id, ``size`` at a time (keyset paging: constant memory)."""
-    after: uuid.UUID | None = None
-    while True:
-        query = select(model).where(*conditions)
-        if after is not None:
-            query = query.where(col(model.id) > after)
-        rows = list(await session.exec(query.order_by(col(model.id)).limit(size)))
-        if not rows:
-            return
-        yield rows
-        session.expunge_all()
-        after = rows[-1].id
 
 
 def current_items() -> Any:

@@ -10,6 +10,7 @@ from services.catalog.settings import CatalogSettings
 from services.common.auth import Principal, public
 from services.common.bulk import ExportRead, Manifest, file_response, served_snapshot, snapshot_root
 from services.common.db import Database, SessionDep
+from services.common.errors import problem_responses
 from services.common.jsonutil import dumps
 
 BASE = "/api/v1/open/exports/catalog"
@@ -31,7 +32,7 @@ async def _fresh(request: Request) -> tuple[FilePath, Manifest]:
     )
 
 
-@router.get(BASE, response_model=ExportRead)
+@router.get(BASE, response_model=ExportRead, responses=problem_responses(503))
 async def export_manifest(request: Request, _caller: Anyone) -> ExportRead:
     """机关名录和各机关当前目录的全量导出清单：文件名、记录数、SHA-256、生成时间."""
     _, manifest = await _fresh(request)
@@ -42,8 +43,8 @@ async def export_manifest(request: Request, _caller: Anyone) -> ExportRead:
     BASE + "/{name}",
     response_class=Response,
     responses={
-        404: {"description": "没有这个导出文件"},
-        200: {"content": {"application/x-ndjson": {}, "text/csv": {}}},
+        **problem_responses(404, 503),
+        200: {"content": {"application/x-ndjson": {}, "text/csv": {}, "application/json": {}}},
         304: {"description": "与 If-None-Match 相同"},
     },
 )

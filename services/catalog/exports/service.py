@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator, Sequence
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import true
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from services.catalog.agencies import service as agencies
@@ -23,7 +24,7 @@ from services.catalog.items.models import (
 )
 from services.catalog.versions import service as versions
 from services.catalog.versions.models import PublishedItem
-from services.common.bulk import Manifest, Table, snapshot_session, write_snapshot
+from services.common.bulk import Manifest, Table, id_batches, snapshot_session, write_snapshot
 from services.common.db import Database
 
 DATASET = "catalog"
@@ -83,12 +84,12 @@ def item_row(data: dict[str, Any]) -> list[Any]:
 
 
 async def _agencies(session: AsyncSession, size: int) -> AsyncIterator[list[dict[str, Any]]]:
-    async for rows in repository.batches(session, Agency, size):
+    async for rows in id_batches(session, Agency, true(), size):
         yield [(await agencies.to_read(session, a)).model_dump(mode="json") for a in rows]
 
 
 async def _items(session: AsyncSession, size: int) -> AsyncIterator[list[dict[str, Any]]]:
-    async for rows in repository.batches(session, PublishedItem, size, repository.current_items()):
+    async for rows in id_batches(session, PublishedItem, repository.current_items(), size):
         reads = await versions.published_read(session, rows, None)
         yield [r.model_dump(mode="json") for r in reads]
 

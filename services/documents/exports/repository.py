@@ -1,33 +1,13 @@
-"""SQL of the bulk export: public documents in id order, a batch at a time, and the state."""
+"""SQL of the bulk export's state: what a snapshot was made from."""
 
 import hashlib
-import uuid
-from collections.abc import AsyncIterator
 
 from sqlalchemy import func
-from sqlmodel import col, select
+from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from services.documents import visibility
 from services.documents.outbox.models import OutboxEntry
-from services.documents.records.models import Document
 from services.documents.reference import repository as reference
-
-
-async def public_batches(session: AsyncSession, size: int) -> AsyncIterator[list[Document]]:
-    """Every public document (the visibility rule's public half), by id, ``size`` at a time."""
-    after: uuid.UUID | None = None
-    while True:
-        query = select(Document).where(visibility.public_filter())
-        if after is not None:
-            query = query.where(col(Document.id) > after)
-        rows = list(await session.exec(query.order_by(col(Document.id)).limit(size)))
-        if not rows:
-            return
-        yield rows
-        # The rows are not needed once written: let the session forget them.
-        session.expunge_all()
-        after = rows[-1].id
 
 
 async def last_sequence(session: AsyncSession) -> int:

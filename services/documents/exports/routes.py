@@ -30,7 +30,7 @@ async def _fresh(request: Request) -> tuple[FilePath, Manifest]:
     )
 
 
-@router.get("", response_model=ExportRead)
+@router.get("", response_model=ExportRead, responses=problem_responses(503))
 async def export_manifest(request: Request, _caller: Anyone) -> ExportRead:
     """主动公开文件的全量导出清单：文件名、记录数、SHA-256、生成时间；数据变化后重新生成."""
     _, manifest = await _fresh(request)
@@ -41,8 +41,8 @@ async def export_manifest(request: Request, _caller: Anyone) -> ExportRead:
     "/{name}",
     response_class=Response,
     responses={
-        **problem_responses(404),
-        200: {"content": {"application/x-ndjson": {}, "text/csv": {}}},
+        **problem_responses(404, 503),
+        200: {"content": {"application/x-ndjson": {}, "text/csv": {}, "application/json": {}}},
         304: {"description": "与 If-None-Match 相同"},
     },
 )

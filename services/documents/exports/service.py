@@ -1,22 +1,30 @@
 """The bulk export of the public document registry (JSONL + CSV + SHA-256 manifest).
 
-Only public documents (published, 主动公开) are exported, whoever asks, and of them only
-what the public API shows: no staff names, no disclosure reasons of withheld records.
+Documents, interpretations and gazette issues as an anonymous caller sees them (the
+visibility rule: published, 主动公开 documents; published interpretations and issues, with
+links to non-public documents left out), whoever asks; no staff names, no disclosure reasons.
 """
 
 from collections.abc import AsyncIterator, Sequence
 from pathlib import Path
 from typing import Any
 
+from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from services.common.bulk import Manifest, Table, snapshot_session, write_snapshot
+from services.common.auth import ANONYMOUS
+from services.common.bulk import Manifest, Table, id_batches, snapshot_session, write_snapshot
 from services.common.db import Database
+from services.documents import visibility
 from services.documents.clock import today
 from services.documents.exports import repository
+from services.documents.gazette import service as gazette
+from services.documents.gazette.models import GazetteIssue
+from services.documents.interpretations import service as interpretations
+from services.documents.interpretations.models import Interpretation
 from services.documents.records import present
 from services.documents.records import repository as records
-from services.documents.records.models import Document
+from services.documents.records.models import Document, PublicationStatus
 
 DATASET = "documents"
 BATCH_SIZE = 500
@@ -42,6 +50,29 @@ CSV_COLUMNS: tuple[tuple[str, str], ...] = (
     ("catalog_item_ids", "公开事项编号"),
     ("updated_at", "更新时间"),
     ("url", "地址"),
+)
+
+
+INTERPRETATION_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("id", "编号"),
+    ("agency_id", "解读机关编号"),
+    ("kind_label", "解读形式"),
+    ("title", "标题"),
+    ("url", "外部地址"),
+    ("published_on", "发布日期"),
+    ("document_ids", "所解读的文件编号"),
+)
+GAZETTE_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("id", "编号"),
+    ("agency_name", "编辑机关"),
+    ("title", "公报名称"),
+    ("year", "年度"),
+    ("issue_number", "期号"),
+    ("total_number", "总期号"),
+    ("issued_on", "出版日期"),
+    ("entries", "目录"),
+    ("document_ids", "刊登的文件编号"),
+    ("pdf", "版式文件"),
 )
 
 
@@ -83,21 +114,61 @@ async def state(session: AsyncSession) -> str:
     return f"{sequence}:{today().isoformat()}:{await repository.reference_digest(session)}"
 
 
-async def _batches(session: AsyncSession, size: int) -> AsyncIterator[list[dict[str, Any]]]:
-    async for rows in repository.public_batches(session, size):
+async def _documents(session: AsyncSession, size: int) -> AsyncIterator[list[dict[str, Any]]]:
+    async for rows in id_batches(session, Document, visibility.public_filter(), size):
         loaded = await present.load(session, rows)
         items = await records.catalog_items(session, [r.id for r in rows])
         yield [record(r, loaded, items.get(r.id, [])) for r in rows]
 
 
+async def _interpretations(session: AsyncSession, size: int) -> AsyncIterator[list[dict[str, Any]]]:
+    visible = visibility.visible_interpretations(ANONYMOUS)
+    async for rows in id_batches(session, Interpretation, visible, size):
+        reads = await interpretations.to_reads(session, ANONYMOUS, rows)
+        yield [r.model_dump(mode="json") for r in reads]
+
+
+async def _gazette(session: AsyncSession, size: int) -> AsyncIterator[list[dict[str, Any]]]:
+    visible = col(GazetteIssue.status) == PublicationStatus.PUBLISHED
+    async for rows in id_batches(session, GazetteIssue, visible, size):
+        yield [(await gazette.read(session, ANONYMOUS, r)).model_dump(mode="json") for r in rows]
+
+
+def interpretation_row(data: dict[str, Any]) -> list[Any]:
+    return [data.get(key) for key, _ in INTERPRETATION_COLUMNS]
+
+
+def gazette_row(data: dict[str, Any]) -> list[Any]:
+    entries = data["entries"]
+    flat = {
+        **data,
+        "entries": [e["title"] for e in entries],
+        "document_ids": [e["document_id"] for e in entries if e["document_id"]],
+    }
+    return [flat.get(key) for key, _ in GAZETTE_COLUMNS]
+
+
 def tables(session: AsyncSession, size: int = BATCH_SIZE) -> Sequence[Table]:
+    """Documents, their interpretations and the gazette: what the public registry shows."""
     return [
         Table(
             name="documents",
             csv_header=[label for _, label in CSV_COLUMNS],
             csv_row=csv_row,
-            batches=lambda: _batches(session, size),
-        )
+            batches=lambda: _documents(session, size),
+        ),
+        Table(
+            name="interpretations",
+            csv_header=[label for _, label in INTERPRETATION_COLUMNS],
+            csv_row=interpretation_row,
+            batches=lambda: _interpretations(session, size),
+        ),
+        Table(
+            name="gazette",
+            csv_header=[label for _, label in GAZETTE_COLUMNS],
+            csv_row=gazette_row,
+            batches=lambda: _gazette(session, size),
+        ),
     ]
 
 

@@ -12,7 +12,7 @@ visibility is exactly that of the change it records.
 import uuid
 from dataclasses import dataclass, field
 
-from sqlalchemy import and_, event, exists
+from sqlalchemy import and_, event, exists, literal, union_all
 from sqlalchemy.orm import Session
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -50,19 +50,20 @@ async def _document(session: AsyncSession, document_id: uuid.UUID) -> Observed:
     document = await session.get(Document, document_id)
     if document is None or not visibility.is_public(document):
         return Observed(False)
-    agencies = await session.exec(
-        select(DocumentAgency.agency_id).where(col(DocumentAgency.document_id) == document_id)
-    )
-    items = await session.exec(
-        select(DocumentCatalogItem.item_id).where(
+    # One round trip for both link tables: every write pays for this query.
+    linked = union_all(
+        select(literal("agency"), col(DocumentAgency.agency_id)).where(
+            col(DocumentAgency.document_id) == document_id
+        ),
+        select(literal("catalog_item"), col(DocumentCatalogItem.item_id)).where(
             col(DocumentCatalogItem.document_id) == document_id
-        )
+        ),
     )
-    facets = [("agency", str(a)) for a in agencies] + [("type", document.type_code)]
+    rows = [(str(name), str(uuid.UUID(str(value)))) for name, value in await session.exec(linked)]  # type: ignore[call-overload]
+    facets = [f for f in rows if f[0] == "agency"] + [("type", document.type_code)]
     if document.subject_code:
         facets.append(("category", document.subject_code))
-    facets += [("catalog_item", str(i)) for i in items]
-    return Observed(True, facets)
+    return Observed(True, facets + [f for f in rows if f[0] == "catalog_item"])
 
 
 async def _interpretation(session: AsyncSession, interpretation_id: uuid.UUID) -> Observed:
@@ -104,16 +105,14 @@ def _action(was_public: bool, is_public: bool) -> Action | None:
 
 async def _dependents(session: AsyncSession, document_id: uuid.UUID) -> list[tuple[str, uuid.UUID]]:
     """Interpretations and gazette issues whose public content lists the document."""
-    interpretations = await session.exec(
-        select(InterpretationDocument.interpretation_id).where(
-            col(InterpretationDocument.document_id) == document_id
-        )
-    )
-    issues = await session.exec(
-        select(GazetteEntry.issue_id).where(col(GazetteEntry.document_id) == document_id)
-    )
-    found = [(Stream.INTERPRETATION.value, i) for i in interpretations]
-    return found + [(Stream.GAZETTE_ISSUE.value, i) for i in dict.fromkeys(issues)]
+    linked = union_all(
+        select(literal(Stream.INTERPRETATION.value), col(InterpretationDocument.interpretation_id))
+        .where(col(InterpretationDocument.document_id) == document_id),
+        select(literal(Stream.GAZETTE_ISSUE.value), col(GazetteEntry.issue_id))
+        .where(col(GazetteEntry.document_id) == document_id),
+    )  # fmt: skip
+    rows = await session.exec(linked)  # type: ignore[call-overload]
+    return list(dict.fromkeys((str(kind), uuid.UUID(str(value))) for kind, value in rows))
 
 
 async def record(session: AsyncSession, entry: OutboxEntry) -> list[tuple[str, uuid.UUID]]:

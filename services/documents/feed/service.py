@@ -46,10 +46,12 @@ class Filters:
 
 
 async def _documents(session: AsyncSession, ids: list[uuid.UUID]) -> dict[uuid.UUID, BaseModel]:
-    rows = await session.exec(
-        select(Document).where(col(Document.id).in_(ids), visibility.public_filter())
+    rows = list(
+        await session.exec(
+            select(Document).where(col(Document.id).in_(ids), visibility.public_filter())
+        )
     )
-    return {row.id: await present.read(session, row) for row in rows}
+    return {read.id: read for read in await present.reads(session, rows)}
 
 
 async def _interpretations(

@@ -3,11 +3,12 @@
 import uuid
 from collections.abc import Sequence
 
-from sqlalchemy import ColumnElement
+from sqlalchemy import ColumnElement, delete
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from services.documents.gazette.models import GazetteEntry, GazetteIssue
+from services.documents.records.repository import _run
 
 
 async def get(session: AsyncSession, issue_id: uuid.UUID) -> GazetteIssue | None:
@@ -52,3 +53,7 @@ def carrying(document_id: uuid.UUID) -> ColumnElement[bool]:
     return col(GazetteIssue.id).in_(
         select(GazetteEntry.issue_id).where(col(GazetteEntry.document_id) == document_id)
     )
+
+
+async def delete_entries(session: AsyncSession, issue_id: uuid.UUID) -> None:
+    await _run(session, delete(GazetteEntry).where(col(GazetteEntry.issue_id) == issue_id))

@@ -14,19 +14,25 @@ from services.documents.access import Anyone, Publisher, Writer
 from services.documents.attachments.http import content_disposition, etag, etag_matches
 from services.documents.attachments.kinds import FileKind
 from services.documents.attachments.storage import LocalStorage
-from services.documents.gazette import service
+from services.documents.gazette import editing, service
 from services.documents.gazette.models import GazetteIssue
 from services.documents.gazette.schemas import (
     GazetteCreate,
     GazetteList,
     GazetteRead,
     GazetteSummary,
+    GazetteUpdate,
 )
 from services.documents.paths import DocumentId
+from services.documents.revisions import service as revisions
+from services.documents.revisions.schemas import RevisionList, WithdrawBody
 from services.documents.settings import DocumentsSettings
 
 router = APIRouter(prefix="/api/v1/documents", tags=["政府公报"])
 Listing = Annotated[ListQuery, Depends(list_query(GazetteSummary))]
+IfMatch = Annotated[
+    str | None, Header(alias="If-Match", max_length=200, description="读取时的 ETag")
+]
 
 
 def _summaries(rows: list[GazetteIssue]) -> list[GazetteSummary]:
@@ -65,21 +71,87 @@ async def list_issues(
     responses=problem_responses(401, 403, 409, 422),
 )
 async def create_issue(
-    body: GazetteCreate, request: Request, session: SessionDep, caller: Writer
+    body: GazetteCreate, request: Request, response: Response, session: SessionDep, caller: Writer
 ) -> GazetteRead:
     """编辑一期公报：年度、期号、总期号、出版日期和有序目录."""
     issue = await service.create(
         session, caller=caller, catalog=request.app.state.peers["catalog"], data=body
     )
+    response.headers["ETag"] = revisions.etag(issue.updated_at)
     return await service.read(session, caller, issue)
 
 
 @router.get(
     "/gazette/{issue_id}", response_model=GazetteRead, responses=problem_responses(404, 422)
 )
-async def read_issue(issue_id: uuid.UUID, session: SessionDep, caller: Anyone) -> GazetteRead:
-    """读取一期公报及其目录."""
-    return await service.read(session, caller, await service.get_visible(session, caller, issue_id))
+async def read_issue(
+    issue_id: uuid.UUID, response: Response, session: SessionDep, caller: Anyone
+) -> GazetteRead:
+    """读取一期公报及其目录（带 ETag）."""
+    issue = await service.get_visible(session, caller, issue_id)
+    response.headers["ETag"] = revisions.etag(issue.updated_at)
+    return await service.read(session, caller, issue)
+
+
+@router.patch(
+    "/gazette/{issue_id}",
+    response_model=GazetteRead,
+    responses=problem_responses(401, 403, 404, 409, 412, 422, 428),
+)
+async def update_issue(
+    issue_id: uuid.UUID,
+    body: GazetteUpdate,
+    response: Response,
+    session: SessionDep,
+    caller: Writer,
+    if_match: IfMatch = None,
+) -> GazetteRead:
+    """修改一期公报（须带 If-Match；目录整体替换）；已发布的须填写修改原因，并留存版本."""
+    issue = await editing.update(
+        session, caller=caller, issue_id=issue_id, data=body, if_match=if_match
+    )
+    response.headers["ETag"] = revisions.etag(issue.updated_at)
+    return await service.read(session, caller, issue)
+
+
+@router.delete(
+    "/gazette/{issue_id}",
+    status_code=204,
+    response_class=Response,
+    responses=problem_responses(401, 403, 404, 409, 422),
+)
+async def delete_issue(issue_id: uuid.UUID, session: SessionDep, caller: Writer) -> Response:
+    """删除未发布的公报；已发布的只能撤回."""
+    await editing.delete(session, caller=caller, issue_id=issue_id)
+    return Response(status_code=204)
+
+
+@router.post(
+    "/gazette/{issue_id}/withdraw",
+    response_model=GazetteRead,
+    responses=problem_responses(401, 403, 404, 409, 422),
+)
+async def withdraw_issue(
+    issue_id: uuid.UUID,
+    body: WithdrawBody,
+    response: Response,
+    session: SessionDep,
+    caller: Publisher,
+) -> GazetteRead:
+    """撤回已发布的公报（公众不再可见，记录保留）；写明原因."""
+    issue = await editing.withdraw(session, caller=caller, issue_id=issue_id, reason=body.reason)
+    response.headers["ETag"] = revisions.etag(issue.updated_at)
+    return await service.read(session, caller, issue)
+
+
+@router.get(
+    "/gazette/{issue_id}/versions",
+    response_model=RevisionList,
+    responses=problem_responses(404, 422),
+)
+async def issue_versions(issue_id: uuid.UUID, session: SessionDep, caller: Anyone) -> RevisionList:
+    """已发布公报的发布、修改和撤回记录：何时、为何、改了什么（修改人仅本机关可见）."""
+    return RevisionList(items=await editing.versions(session, caller=caller, issue_id=issue_id))
 
 
 @router.post(

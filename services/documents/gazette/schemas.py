@@ -38,6 +38,23 @@ class GazetteCreate(BaseModel):
     )
 
 
+class GazetteUpdate(BaseModel):
+    """Changes to an issue; ``entries`` replaces the whole contents. A published issue needs
+    ``change_reason`` (kept in its versions)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    title: str | None = Field(None, min_length=1, max_length=100)
+    year: int | None = Field(None, ge=1949, le=2100)
+    issue_number: int | None = Field(None, ge=1, le=999, description="当年期号")
+    total_number: int | None = Field(None, ge=1, le=100_000, description="总期号")
+    issued_on: dt.date | None = Field(None, description="出版日期")
+    entries: list[EntryWrite] | None = Field(None, max_length=300, description="目录（按顺序）")
+    change_reason: str | None = Field(
+        None, min_length=1, max_length=1000, description="修改原因（已发布的公报必填）"
+    )
+
+
 class EntryRead(BaseModel):
     position: int
     document_id: uuid.UUID | None

@@ -2,7 +2,9 @@
 
 import datetime as dt
 import uuid
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from fastapi import UploadFile
 from sqlalchemy import ColumnElement, or_
@@ -22,10 +24,15 @@ from services.documents.attachments.kinds import FileKind
 from services.documents.attachments.storage import LocalStorage, read_chunks
 from services.documents.gazette import repository
 from services.documents.gazette.models import GazetteEntry, GazetteIssue
-from services.documents.gazette.schemas import EntryRead, GazetteCreate, GazetteRead
+from services.documents.gazette.schemas import EntryRead, EntryWrite, GazetteCreate, GazetteRead
 from services.documents.outbox import repository as outbox
 from services.documents.records import service as records
 from services.documents.records.models import Disclosure, PublicationStatus
+from services.documents.revisions import service as revisions
+from services.documents.revisions.models import RevisionKind
+
+ENTITY = "gazette_issue"
+EDITABLE = ("title", "year", "issue_number", "total_number", "issued_on")
 
 
 def _visible(caller: Principal) -> ColumnElement[bool]:
@@ -58,8 +65,23 @@ async def create(
         raise Conflict(
             f"{data.year} 年第 {data.issue_number} 期公报已登记。", code="gazette-issue-taken"
         )
+    titles = await check_entries(session, caller, data.entries, published=False)
+    agency = await catalog_api.agency(catalog, data.agency_id, field="agency_id")
+    issue = GazetteIssue(**data.model_dump(exclude={"entries"}), agency_name=agency.name)
+    session.add(issue)
+    await session.flush()
+    await write_entries(session, issue, data.entries, titles)
+    await outbox.append(session, entity="gazette_issue", entity_id=issue.id, kind="created")
+    return issue
+
+
+async def check_entries(
+    session: AsyncSession, caller: Principal, entries: Sequence[EntryWrite], *, published: bool
+) -> list[str]:
+    """Each entry's title (default: its document's); its document must be 主动公开, and
+    already published when the issue is."""
     titles: list[str] = []
-    for index, item in enumerate(data.entries):
+    for index, item in enumerate(entries):
         title = item.title
         if item.document_id is not None:
             field = f"entries[{index}].document_id"
@@ -72,14 +94,21 @@ async def create(
                     f"{field}：公报只刊登主动公开的文件，“{document.title}”不是主动公开。",
                     code="gazette-document-not-public",
                 )
+            if published and not visibility.is_public(document):
+                raise Unprocessable(
+                    f"{field}：本期公报已发布，“{document.title}”须先作为主动公开文件发布。",
+                    code="gazette-document-not-published",
+                )
             title = title or document.title
         assert title is not None
         titles.append(title)
-    agency = await catalog_api.agency(catalog, data.agency_id, field="agency_id")
-    issue = GazetteIssue(**data.model_dump(exclude={"entries"}), agency_name=agency.name)
-    session.add(issue)
-    await session.flush()
-    for position, (item, title) in enumerate(zip(data.entries, titles, strict=True), start=1):
+    return titles
+
+
+async def write_entries(
+    session: AsyncSession, issue: GazetteIssue, entries: Sequence[EntryWrite], titles: list[str]
+) -> None:
+    for position, (item, title) in enumerate(zip(entries, titles, strict=True), start=1):
         session.add(
             GazetteEntry(
                 issue_id=issue.id, position=position, document_id=item.document_id,
@@ -87,8 +116,6 @@ async def create(
             )
         )  # fmt: skip
     await session.flush()
-    await outbox.append(session, entity="gazette_issue", entity_id=issue.id, kind="created")
-    return issue
 
 
 async def publish(session: AsyncSession, *, caller: Principal, issue_id: uuid.UUID) -> GazetteIssue:
@@ -97,6 +124,8 @@ async def publish(session: AsyncSession, *, caller: Principal, issue_id: uuid.UU
         raise Forbidden("只有编辑该公报的机关可以发布。")
     if issue.status == PublicationStatus.PUBLISHED:
         raise Conflict("该期公报已发布。", code="already-published")
+    if issue.status == PublicationStatus.WITHDRAWN:
+        raise Conflict("该期公报已撤回，不能再发布。", code="withdrawn")
     for entry in await repository.entries(session, issue.id):
         if entry.document_id is None:
             continue
@@ -110,8 +139,26 @@ async def publish(session: AsyncSession, *, caller: Principal, issue_id: uuid.UU
     issue.updated_at = utcnow()
     session.add(issue)
     await session.flush()
+    await revisions.record(
+        session, entity=ENTITY, entity_id=issue.id, kind=RevisionKind.PUBLISHED,
+        actor=caller.subject, reason="发布", changes=await contents(session, issue),
+    )  # fmt: skip
     await outbox.append(session, entity="gazette_issue", entity_id=issue.id, kind="published")
     return issue
+
+
+async def contents(session: AsyncSession, issue: GazetteIssue) -> dict[str, Any]:
+    """The issue as a version records it: ``{field: {"old": None, "new": value}}``."""
+    fields = {n: getattr(issue, n) for n in EDITABLE}
+    fields["entries"] = await entry_values(session, issue)
+    return {n: {"old": None, "new": revisions.plain(v)} for n, v in fields.items()}
+
+
+async def entry_values(session: AsyncSession, issue: GazetteIssue) -> list[dict[str, Any]]:
+    return [
+        {"document_id": e.document_id, "title": e.title, "section": e.section}
+        for e in await repository.entries(session, issue.id)
+    ]
 
 
 async def read(session: AsyncSession, caller: Principal, issue: GazetteIssue) -> GazetteRead:

@@ -31,6 +31,11 @@ class LedgerEntry(BaseModel):
     written_on: dt.date = Field(description="成文日期（第 0 日）")
     deadline_days: int = Field(description="期限（工作日）")
     due_on: dt.date = Field(description="最后发布日")
+    due_on_provisional: bool = Field(
+        description="最后发布日是否暂定：所跨年份尚未载入国务院办公厅放假安排通知，"
+        "按放假办法推算；载入通知后重新计算"
+    )
+    provisional_years: list[int] = Field(description="尚未载入放假安排通知、按推算计的年份")
     published_on: dt.date | None
     state: DeadlineState
     state_label: str

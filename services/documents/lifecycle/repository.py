@@ -51,11 +51,13 @@ async def expiry_candidates(session: AsyncSession, day: dt.date) -> Sequence[Doc
     """Published documents whose 有效期至 has passed and whose expiry is not yet recorded."""
     recorded = select(DocumentEvent.document_id).where(col(DocumentEvent.kind) == EventKind.EXPIRED)
     rows = await session.exec(
-        select(Document).where(
+        select(Document)
+        .where(
             col(Document.status) == PublicationStatus.PUBLISHED,
             col(Document.expires_on) < day,
             col(Document.id).not_in(recorded),
         )
+        .with_for_update()
     )
     return list(rows)
 

@@ -1,11 +1,12 @@
 """HTTP routes of the lifecycle: publish, amend, repeal, expiry, events and validity."""
 
+import uuid
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 
 from services.common.db import SessionDep
-from services.common.errors import problem_responses
+from services.common.errors import NotFound, problem_responses
 from services.common.isodates import IsoDateTime
 from services.common.pagination import PageParams, next_link, page_params
 from services.documents.access import Admin, Anyone, Publisher
@@ -15,6 +16,7 @@ from services.documents.lifecycle.schemas import (
     AmendBody,
     EventFeed,
     EventList,
+    EventRead,
     ExpiryResult,
     IntervalRead,
     PublishBody,
@@ -113,6 +115,21 @@ async def repeal(
 async def list_events(document_id: DocumentId, session: SessionDep, caller: Anyone) -> EventList:
     """文件的生命周期事件（发布、修改、废止、失效 …），以及它对其他文件作出的修改和废止."""
     return EventList(items=await service.events(session, caller=caller, document_id=document_id))
+
+
+@router.get(
+    "/{document_id}/events/{event_id}",
+    response_model=EventRead,
+    responses=problem_responses(404, 422),
+)
+async def read_event(
+    document_id: DocumentId, event_id: uuid.UUID, session: SessionDep, caller: Anyone
+) -> EventRead:
+    """文件的一个生命周期事件."""
+    for event in await service.events(session, caller=caller, document_id=document_id):
+        if event.id == event_id:
+            return event
+    raise NotFound(f"该文件没有编号为 {event_id} 的事件。", code="event-not-found")
 
 
 @router.get(

@@ -20,6 +20,7 @@ from services.common.pagination import PageParams, after_key, decode_cursor, enc
 from services.documents import visibility
 from services.documents.clock import today
 from services.documents.interpretations import repository as interpretations
+from services.documents.interpretations import service as interpretation_service
 from services.documents.interpretations.models import Interpretation
 from services.documents.lifecycle import repository
 from services.documents.lifecycle.models import (
@@ -33,6 +34,7 @@ from services.documents.lifecycle.models import (
     ValidityInterval,
 )
 from services.documents.lifecycle.schemas import AmendBody, EventRead, PublishBody, RepealBody
+from services.documents.locks import job_lock
 from services.documents.outbox import repository as outbox
 from services.documents.records import service as records
 from services.documents.records.models import Document, PublicationStatus
@@ -116,7 +118,11 @@ async def publish(
             f"发布日期不能早于成文日期（{document.written_on.isoformat()}）。",
             code="published-before-written",
         )
-    linked = await interpretations.linked_to(session, document.id)
+    linked = [
+        i
+        for i in await interpretations.linked_to(session, document.id)
+        if i.status != PublicationStatus.WITHDRAWN
+    ]
     if document.is_policy and not document.interpretation_exemption and not linked:
         raise Unprocessable(
             "该文件为政策性文件，按“三同步”要求须与政策解读同步发布：请先登记并关联解读材料，"
@@ -132,22 +138,19 @@ async def publish(
     await records.add_version(
         session, document, actor=caller.subject, reason="发布", changes=records.snapshot(document)
     )
-    await _publish_with(session, linked, day)
+    await _publish_with(session, linked, day, caller.subject)
     await _touch(session, document, "published")
     return document
 
 
-async def _publish_with(session: AsyncSession, linked: list[Interpretation], day: dt.date) -> None:
+async def _publish_with(
+    session: AsyncSession, linked: list[Interpretation], day: dt.date, actor: str | None
+) -> None:
     """三同步: draft interpretations of the document are published together with it."""
     for interpretation in linked:
-        if interpretation.status != PublicationStatus.PUBLISHED:
-            interpretation.status = PublicationStatus.PUBLISHED
-            interpretation.published_on = day
-            interpretation.updated_at = utcnow()
-            session.add(interpretation)
-            await session.flush()
-            await outbox.append(
-                session, entity="interpretation", entity_id=interpretation.id, kind="published"
+        if interpretation.status == PublicationStatus.DRAFT:
+            await interpretation_service.mark_published(
+                session, interpretation, day=day, actor=actor
             )
 
 
@@ -170,8 +173,14 @@ async def _published_target(
 
 
 async def _acting_document(
-    session: AsyncSession, caller: Principal, document_id: uuid.UUID, target: Document, field: str
+    session: AsyncSession,
+    caller: Principal,
+    document_id: uuid.UUID,
+    target: Document,
+    field: str,
+    takes_effect_on: dt.date,
 ) -> Document:
+    """The later document that amends or repeals ``target`` from ``takes_effect_on``."""
     if document_id == target.id:
         raise Unprocessable(f"{field}：文件不能修改或废止自身。")
     try:
@@ -180,6 +189,18 @@ async def _acting_document(
         raise Unprocessable(f"{field}：未找到编号为 {document_id} 的文件。") from None
     if acting.status != PublicationStatus.PUBLISHED:
         raise Unprocessable(f"{field}：作出修改或废止的文件须已发布。")
+    if acting.written_on < target.written_on:
+        raise Unprocessable(
+            f"{field}：作出修改或废止的文件（成文于 {acting.written_on.isoformat()}）"
+            f"不能早于被修改或废止的文件（成文于 {target.written_on.isoformat()}）。",
+            code="acting-document-earlier",
+        )
+    if takes_effect_on < acting.written_on:
+        raise Unprocessable(
+            f"修改或废止的生效日期不能早于作出修改或废止的文件的成文日期"
+            f"（{acting.written_on.isoformat()}）。",
+            code="takes-effect-before-act",
+        )
     return acting
 
 
@@ -194,8 +215,9 @@ async def amend(
     """A later document amends this one from ``amended_on``: 已修改 (or 部分失效) from then."""
     document = await _published_target(session, caller, document_id, if_match)
     amending = await _acting_document(
-        session, caller, data.amending_document_id, document, "amending_document_id"
-    )
+        session, caller, data.amending_document_id, document, "amending_document_id",
+        data.amended_on,
+    )  # fmt: skip
     rows = await repository.intervals(session, document.id)
     current = _containing(rows, data.amended_on)
     if current is None or Validity(current.status) not in IN_FORCE_STATES:
@@ -205,6 +227,7 @@ async def amend(
             code="not-in-force",
         )
     status = Validity.PARTIALLY_INVALID if data.partial_invalidity else Validity.AMENDED
+    previous_status = str(current.status)
     kind = EventKind.PARTIALLY_INVALIDATED if data.partial_invalidity else EventKind.AMENDED
     cause = f"被《{amending.title}》修改" + (
         f"（{amending.doc_number}）" if amending.doc_number else ""
@@ -221,6 +244,13 @@ async def amend(
             document, kind, data.amended_on, caller,
             reason=data.reason, related_document_id=amending.id,
         )
+    )  # fmt: skip
+    await records.add_version(
+        session, document, actor=caller.subject, reason=data.reason or cause,
+        changes={
+            "validity": {"old": previous_status, "new": status.value},
+            "amended_by": {"old": None, "new": str(amending.id)},
+        },
     )  # fmt: skip
     await _touch(session, document, kind.value, by=str(amending.id))
     await outbox.append(
@@ -242,7 +272,12 @@ async def repeal(
     document = await _published_target(session, caller, document_id, if_match)
     repealing = (
         await _acting_document(
-            session, caller, data.repealing_document_id, document, "repealing_document_id"
+            session,
+            caller,
+            data.repealing_document_id,
+            document,
+            "repealing_document_id",
+            data.repealed_on,
         )
         if data.repealing_document_id
         else None
@@ -276,6 +311,16 @@ async def repeal(
             related_document_id=repealing.id if repealing else None, decision=data.decision,
         )
     )  # fmt: skip
+    await records.add_version(
+        session, document, actor=caller.subject, reason=data.reason,
+        changes={
+            "validity": {
+                "old": current.status if current is not None else None,
+                "new": Validity.REPEALED.value,
+            },
+            "repealed_by": {"old": None, "new": str(repealing.id) if repealing else data.decision},
+        },
+    )  # fmt: skip
     await _touch(session, document, "repealed")
     if repealing is not None:
         await outbox.append(
@@ -287,8 +332,10 @@ async def repeal(
 
 async def record_expiries(session: AsyncSession, *, day: dt.date | None = None) -> int:
     """Write the 已失效 event of every document whose 有效期至 has passed (the intervals
-    already say so; the event puts it on the change feed). Idempotent."""
+    already say so; the event puts it on the change feed, the outbox entry updates the search
+    index). Idempotent, also when several processes run it at once (:func:`job_lock`)."""
     day = day or today()
+    await job_lock(session, "expiries")
     count = 0
     for document in await repository.expiry_candidates(session, day):
         assert document.expires_on is not None
@@ -302,6 +349,12 @@ async def record_expiries(session: AsyncSession, *, day: dt.date | None = None) 
                 document_id=document.id, kind=EventKind.EXPIRED, occurred_on=lapsed,
                 reason=f"有效期至 {document.expires_on.isoformat()} 届满",
             )
+        )  # fmt: skip
+        before = next((r.status for r in rows if r.ends_on == lapsed), None)
+        await records.add_version(
+            session, document, actor=None,
+            reason=f"有效期至 {document.expires_on.isoformat()} 届满",
+            changes={"validity": {"old": before, "new": Validity.EXPIRED.value}},
         )  # fmt: skip
         await _touch(session, document, "expired")
         count += 1

@@ -28,13 +28,22 @@ DISCLOSURE_LABELS = {
 
 
 class PublicationStatus(StrEnum):
-    """Whether the document has been issued (发布) yet."""
+    """Whether the record has been issued (发布) yet.
+
+    A published interpretation or gazette issue can be withdrawn (撤回); a document cannot (it
+    is repealed instead, and stays on record with its validity).
+    """
 
     DRAFT = "draft"
     PUBLISHED = "published"
+    WITHDRAWN = "withdrawn"
 
 
-STATUS_LABELS = {PublicationStatus.DRAFT: "未发布", PublicationStatus.PUBLISHED: "已发布"}
+STATUS_LABELS = {
+    PublicationStatus.DRAFT: "未发布",
+    PublicationStatus.PUBLISHED: "已发布",
+    PublicationStatus.WITHDRAWN: "已撤回",
+}
 
 
 class Document(DocumentsTable, table=True):

@@ -1,6 +1,5 @@
 """HTTP routes of the document record."""
 
-import datetime as dt
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Header, Query, Request, Response
@@ -8,9 +7,11 @@ from fastapi import APIRouter, Depends, Header, Query, Request, Response
 from services.common.auth import STAFF_ROLES, Principal, Role, public, requires
 from services.common.db import SessionDep
 from services.common.errors import problem_responses
+from services.common.isodates import IsoDate
 from services.common.jsonutil import dumps
 from services.common.listing import NOT_MODIFIED, ListQuery, list_query, list_response
 from services.common.pagination import PageParams, next_link, page_params
+from services.documents import workdays
 from services.documents.clock import today
 from services.documents.paths import DocumentId
 from services.documents.records import disclosure, jsonld, present, service
@@ -102,7 +103,7 @@ async def disclosure_reviews(
     page: Annotated[PageParams, Depends(page_params)],
     filters: Annotated[DocumentFilters, Depends(document_filters)],
     due_by: Annotated[
-        dt.date | None, Query(description="截至该日应完成年度审查的；默认今天")
+        IsoDate | None, Query(description="截至该日应完成年度审查的；默认今天")
     ] = None,
 ) -> DocumentList:
     """应进行年度审查的依申请公开、不予公开文件（上次审查满一年或从未审查），仅工作人员可见."""
@@ -143,6 +144,7 @@ async def create_document(
             catalog=request.app.state.peers["catalog"],
             data=body,
             idempotency_key=idempotency_key,
+            calendar=workdays.current(request.app.state),
         )
     response.headers["ETag"] = present.etag(document)
     response.headers["Location"] = f"{present.BASE}/{document.id}"
@@ -223,6 +225,7 @@ async def update_document(
         document_id=document_id,
         data=body,
         if_match=if_match,
+        calendar=workdays.current(request.app.state),
     )
     response.headers["ETag"] = present.etag(document)
     return await present.read(session, document)

@@ -15,7 +15,7 @@ from services.common.client import ServiceClient
 from services.common.db import lock_key, utcnow
 from services.common.errors import Conflict, Forbidden, NotFound, PreconditionFailed, Unprocessable
 from services.common.pagination import PageParams, after_key, decode_cursor, encode_cursor
-from services.common.workdays import DEFAULT_CALENDAR, CalendarRangeError
+from services.common.workdays import DEFAULT_CALENDAR, CalendarRangeError, WorkdayCalendar
 from services.documents import catalog as catalog_api
 from services.documents import visibility
 from services.documents.clock import today
@@ -82,10 +82,10 @@ async def get_editable(
     return document
 
 
-def due_on(written_on: dt.date, days: int) -> dt.date:
+def due_on(written_on: dt.date, days: int, calendar: WorkdayCalendar = DEFAULT_CALENDAR) -> dt.date:
     """The last day to publish: the N-th working day after 成文日期 (day 0)."""
     try:
-        return DEFAULT_CALENDAR.add_working_days(written_on, days).date
+        return calendar.add_working_days(written_on, days).date
     except CalendarRangeError as exc:
         raise Unprocessable(str(exc), code="date-out-of-range") from None
 
@@ -196,6 +196,7 @@ async def create(
     data: DocumentCreate,
     idempotency_key: str | None = None,
     legacy_index_number: str | None = None,
+    calendar: WorkdayCalendar = DEFAULT_CALENDAR,
 ) -> Document:
     """Register a document (draft) for an agency the caller works for.
 
@@ -235,7 +236,7 @@ async def create(
         agency_name=lead.name,
         body_html=sanitise_html(data.body_html) if data.body_html is not None else None,
         deadline_days=lead.publication_deadline_days,
-        publish_due_on=due_on(data.written_on, lead.publication_deadline_days),
+        publish_due_on=due_on(data.written_on, lead.publication_deadline_days, calendar),
         created_by=caller.subject,
         disclosure_reviewed_on=today() if data.disclosure else None,
     )
@@ -291,6 +292,7 @@ async def update(
     document_id: uuid.UUID,
     data: DocumentUpdate,
     if_match: str | None,
+    calendar: WorkdayCalendar = DEFAULT_CALENDAR,
 ) -> Document:
     """Change a record; a published one keeps a version (who, when, why, what)."""
     document = await get_editable(session, caller, document_id)
@@ -339,7 +341,7 @@ async def update(
         if key not in {"joint_agency_ids", "catalog_item_ids", "doc_number"}:
             setattr(document, key, value)
     if "written_on" in changes:
-        document.publish_due_on = due_on(document.written_on, document.deadline_days)
+        document.publish_due_on = due_on(document.written_on, document.deadline_days, calendar)
 
     diff = {
         n: {"old": _plain(old.get(n)), "new": _plain(changes[n])}

@@ -61,7 +61,18 @@ async def put_subject(
     if data.parent_code is not None:
         if data.parent_code == code:
             raise Unprocessable("主题分类不能以自身为上级。")
-        await subject(session, data.parent_code, field="parent_code")
+        ancestor: SubjectCategory | None = await subject(
+            session, data.parent_code, field="parent_code"
+        )
+        seen = {code}
+        while ancestor is not None and ancestor.parent_code is not None:
+            if ancestor.parent_code in seen:
+                raise Unprocessable(
+                    f"parent_code：{data.parent_code} 是 {code} 的下级分类，不能作为它的上级。",
+                    code="subject-cycle",
+                )
+            seen.add(ancestor.code)
+            ancestor = await repository.subject(session, ancestor.parent_code)
     row = await repository.subject(session, code) or SubjectCategory(code=code, name=data.name)
     for key, value in data.model_dump().items():
         setattr(row, key, value)

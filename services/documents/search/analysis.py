@@ -78,10 +78,19 @@ def fold_aligned(text: str) -> str:
     simplified = str(_t2s().convert(joined))
     if len(simplified) != len(joined):  # a phrase conversion changed the length: per character
         simplified = "".join(c2 if len(c2 := str(_t2s().convert(c))) == 1 else c for c in joined)
-    return simplified.lower().translate(BRACKETS)
+    return unify_brackets(simplified.lower())
 
 
-BRACKETS = str.maketrans(dict.fromkeys(_OPEN, "〔") | dict.fromkeys(_CLOSE, "〕"))
+_BRACKET_CHARS = re.compile(f"[{re.escape(_OPEN + _CLOSE)}]")
+
+
+def unify_brackets(text: str) -> str:
+    """Every bracket a 发文字号 may use → 〔 / 〕 (same length). The few distinct brackets
+    present are each replaced in C: ``str.translate`` looks every character of a 13 KB body
+    up in a dict, 10x slower."""
+    for char in set(_BRACKET_CHARS.findall(text)):
+        text = text.replace(char, "〔" if char in _OPEN else "〕")
+    return text
 
 
 def canonical_doc_number(text: str) -> str:

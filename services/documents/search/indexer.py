@@ -24,6 +24,7 @@ from sqlalchemy import func
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from services.documents import clock
 from services.documents.outbox import repository as outbox
 from services.documents.outbox.models import OutboxEntry
 from services.documents.search.models import IndexedDocument
@@ -41,7 +42,9 @@ MAX_BACKOFF_SECONDS = 60.0
 
 
 def _today() -> dt.date:
-    return dt.datetime.now(dt.UTC).date()
+    # The day in China, as the lifecycle counts it: the expiry the scheduler records just
+    # after Beijing midnight must not be indexed with yesterday's (UTC) validity.
+    return clock.today()
 
 
 @dataclass
@@ -90,12 +93,12 @@ class Indexer:
                 for entry in entries:
                     if entry.entity == "document":
                         newest[entry.entity_id] = int(entry.sequence or 0)
-                found: dict[uuid.UUID, IndexedDocument] = {}
-                for version in sorted(set(newest.values())):
-                    ids = [i for i, v in newest.items() if v == version]
-                    found.update(
-                        await load_documents(session, ids, version=version, today=_today())
-                    )
+                # one batch of queries for all of them (not one per version), then each
+                # document gets its own version
+                loaded = await load_documents(session, list(newest), version=1, today=_today())
+                found: dict[uuid.UUID, IndexedDocument] = {
+                    i: doc.model_copy(update={"version": newest[i]}) for i, doc in loaded.items()
+                }
             gone = [(i, v) for i, v in newest.items() if i not in found]
             await to_thread.run_sync(self._apply, list(found.values()), gone, last)
             self.last_position = last

@@ -1,6 +1,5 @@
 """GET /api/v1/documents/search and /suggest (before /{document_id}, which would shadow them)."""
 
-import datetime as dt
 import uuid
 from typing import Annotated
 
@@ -10,6 +9,7 @@ from pydantic import BaseModel, Field
 
 from services.common.auth import Principal
 from services.common.errors import ServiceUnavailable, Unprocessable, problem_responses
+from services.common.isodates import IsoDate
 from services.documents.access import Anyone
 from services.documents.search.models import (
     MAX_LIMIT,
@@ -69,9 +69,9 @@ async def search(
     validity: Annotated[list[str], Query(max_length=20, description="有效性")] = [],  # noqa: B006
     catalog_item: Annotated[list[uuid.UUID], Query(max_length=20, description="公开事项")] = [],  # noqa: B006
     year: Annotated[int | None, Query(ge=1949, le=2200, description="年份")] = None,
-    date_from: Annotated[dt.date | None, Query(description="发布日期起")] = None,
-    date_to: Annotated[dt.date | None, Query(description="发布日期止")] = None,
-    in_force_on: Annotated[dt.date | None, Query(description="在该日有效的文件")] = None,
+    date_from: Annotated[IsoDate | None, Query(description="发布日期起")] = None,
+    date_to: Annotated[IsoDate | None, Query(description="发布日期止")] = None,
+    in_force_on: Annotated[IsoDate | None, Query(description="在该日有效的文件")] = None,
     sort: Annotated[Sort, Query(description="relevance、newest 或 oldest")] = Sort.RELEVANCE,
     facet: Annotated[list[FacetName], Query(max_length=6, description="要统计的分面")] = [],  # noqa: B006
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT, description="每页条数，1–100")] = 20,

@@ -125,8 +125,9 @@ async def test_dcat_catalog_lists_datasets_per_agency(
     downloads = {d["dcat:downloadURL"]["@id"] for d in whole["dcat:distribution"]
                  if "dcat:downloadURL" in d}  # fmt: skip
     assert downloads == {
-        "http://testserver/api/v1/open/exports/documents/documents.jsonl",
-        "http://testserver/api/v1/open/exports/documents/documents.csv",
+        f"http://testserver/api/v1/open/exports/documents/{name}.{kind}"
+        for name in ("documents", "interpretations", "gazette")
+        for kind in ("jsonl", "csv")
     }
     own = datasets[f"gongkai:catalog:{agency}"]
     assert own["dct:title"]["@value"] == "东街街道办事处政务公开事项标准目录"

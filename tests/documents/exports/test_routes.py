@@ -43,7 +43,11 @@ async def test_export_holds_exactly_the_public_documents(world: World) -> None:
     assert manifest["dataset"] == "documents"
     assert manifest["generated_at"]
     files = {f["name"]: f for f in manifest["files"]}
-    assert set(files) == {"documents.jsonl", "documents.csv"}
+    assert set(files) == {
+        f"{table}.{kind}"
+        for table in ("documents", "interpretations", "gazette")
+        for kind in ("jsonl", "csv")
+    }
     assert manifest["links"]["documents.csv"] == f"{EXPORTS}/documents.csv"
 
     jsonl = await _download(world, "documents.jsonl")
@@ -73,10 +77,11 @@ async def test_export_holds_exactly_the_public_documents(world: World) -> None:
     assert first_row[rows[0].index("主题词")] == "政务公开；标准化"
     assert first_row[rows[0].index("有效性")] == "现行有效"
 
-    for name, content in (("documents.jsonl", jsonl), ("documents.csv", sheet)):
-        assert files[name]["records"] == 2
-        assert files[name]["bytes"] == len(content)
-        assert files[name]["sha256"] == hashlib.sha256(content).hexdigest()
+    for name, entry in files.items():
+        content = jsonl if name == "documents.jsonl" else await _download(world, name)
+        assert entry["records"] == (2 if name.startswith("documents") else 0)
+        assert entry["bytes"] == len(content)
+        assert entry["sha256"] == hashlib.sha256(content).hexdigest()
     on_disk = json.loads(await _download(world, "manifest.json"))
     assert on_disk["files"] == manifest["files"]
 
@@ -100,7 +105,7 @@ async def test_export_follows_changes_and_answers_304(world: World) -> None:
     assert changed.status_code == 200, changed.text
     after = (await world.docs.get(EXPORTS)).json()
     assert after["state"] != before["state"]
-    assert {f["records"] for f in after["files"]} == {1}
+    assert {f["name"]: f["records"] for f in after["files"]}["documents.jsonl"] == 1
     refreshed = await world.docs.get(f"{EXPORTS}/documents.jsonl", headers={"If-None-Match": tag})
     assert refreshed.status_code == 200
     assert docs["first"]["id"] not in refreshed.text
@@ -114,3 +119,52 @@ async def test_unknown_export_file_is_a_problem(world: World) -> None:
     assert "documents.csv" in response.json()["detail"]
     traversal = await world.docs.get(f"{EXPORTS}/..%2F..%2Fdocuments.db")
     assert traversal.status_code == 404
+
+
+async def test_export_holds_public_interpretations_and_gazette_issues(world: World) -> None:
+    docs = await _registry(world)
+    staff = world.staff()
+    body = {
+        "agency_id": world.agency["id"], "kind": "qa", "title": "政策问答",
+        "document_ids": [docs["first"]["id"], docs["withheld"]["id"]],
+    }  # fmt: skip
+    shown = (await world.docs.post(f"{DOCS}/interpretations", json=body, headers=staff)).json()
+    published = await world.docs.post(
+        f"{DOCS}/interpretations/{shown['id']}/publish", headers=staff
+    )
+    assert published.status_code == 200, published.text
+    draft_body = {**body, "title": "草稿解读", "document_ids": [docs["draft"]["id"]]}
+    draft = (
+        await world.docs.post(f"{DOCS}/interpretations", json=draft_body, headers=staff)
+    ).json()
+    issue = {
+        "agency_id": world.agency["id"], "year": 2020, "issue_number": 10,
+        "issued_on": "2020-10-30",
+        "entries": [{"document_id": docs["first"]["id"]}, {"title": "2020 年 9 月大事记"}],
+    }  # fmt: skip
+    made = (await world.docs.post(f"{DOCS}/gazette", json=issue, headers=staff)).json()
+    assert (await world.docs.post(f"{DOCS}/gazette/{made['id']}/publish", headers=staff)).is_success
+    unpublished = {**issue, "issue_number": 11}
+    await world.docs.post(f"{DOCS}/gazette", json=unpublished, headers=staff)
+
+    lines = (await _download(world, "interpretations.jsonl")).decode().splitlines()
+    assert [json.loads(line)["id"] for line in lines] == [shown["id"]]
+    # The link to the 不予公开 document is left out, as the public API leaves it out.
+    assert json.loads(lines[0])["document_ids"] == [docs["first"]["id"]]
+    assert draft["id"] not in lines[0]
+    issues = [json.loads(line) for line in (await _download(world, "gazette.jsonl")).splitlines()]
+    assert [(i["id"], i["issue_number"]) for i in issues] == [(made["id"], 10)]
+    sheet = (await _download(world, "gazette.csv")).decode("utf-8-sig")
+    assert "2020 年 9 月大事记" in sheet
+
+    # Withholding the document later drops it from the interpretation and the issue too.
+    changed = await world.docs.put(
+        f"{DOCS}/{docs['first']['id']}/disclosure",
+        json={"attribute": "withheld", "reason": "涉及内部管理", "legal_basis": "第十六条"},
+        headers=staff,
+    )
+    assert changed.status_code == 200
+    again = (await _download(world, "interpretations.jsonl")).decode() + (
+        await _download(world, "gazette.jsonl")
+    ).decode()
+    assert docs["first"]["id"] not in again

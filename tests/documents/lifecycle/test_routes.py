@@ -69,6 +69,29 @@ async def test_in_force_on_follows_publication_amendment_and_repeal(world: World
         ("amended", amending["id"]),
         ("repealed", repealing["id"]),
     ]
+    # Every change to the published document kept a version: who, when, why, what.
+    versions = (
+        await world.docs.get(f"{DOCS}/{original['id']}/versions", headers=world.staff())
+    ).json()["items"]
+    assert [(v["number"], v["reason"]) for v in versions] == [
+        (1, "发布"),
+        (2, "调整适用范围"),
+        (3, "已被新规定替代"),
+    ]
+    assert versions[1]["changes"] == {
+        "validity": {"old": "in_force", "new": "amended"},
+        "amended_by": {"old": None, "new": amending["id"]},
+    }
+    assert versions[2]["changes"]["validity"] == {"old": "amended", "new": "repealed"}
+    assert all(v["actor"] == f"staff-{world.agency['id'][:8]}" and v["recorded_at"]
+               for v in versions)  # fmt: skip
+    # Each event is a resource of its own.
+    one = await world.docs.get(f"{DOCS}/{original['id']}/events/{events[2]['id']}")
+    assert one.status_code == 200
+    assert one.json() == events[2]
+    elsewhere = await world.docs.get(f"{DOCS}/{amending['id']}/events/{events[0]['id']}")
+    assert elsewhere.status_code == 404
+    assert elsewhere.headers["content-type"] == PROBLEM
     # Linked both ways: the amending document's events show what it amended.
     theirs = (await world.docs.get(f"{DOCS}/{amending['id']}/events")).json()["items"]
     assert [(e["kind"], e["document_id"]) for e in theirs] == [
@@ -108,6 +131,11 @@ async def test_expiry_and_partial_invalidity(world: World) -> None:
     }
     events = (await world.docs.get(f"{DOCS}/{short['id']}/events")).json()["items"]
     assert [(e["kind"], e["occurred_on"]) for e in events][-1] == ("expired", "2021-05-01")
+    versions = (await world.docs.get(f"{DOCS}/{short['id']}/versions")).json()["items"]
+    assert (versions[-1]["reason"], versions[-1]["changes"]) == (
+        "有效期至 2021-04-30 届满",
+        {"validity": {"old": "in_force", "new": "expired"}},
+    )
 
     base = await world.publish(
         await world.create(doc_number="张政办发〔2020〕8号", written_on="2020-05-01"), "2020-05-02"
@@ -198,3 +226,38 @@ async def test_global_event_feed_hides_non_public_documents(world: World) -> Non
     # The public list of what the repealing document did shows nothing of the withheld one.
     theirs = (await world.docs.get(f"{DOCS}/{public['id']}/events")).json()["items"]
     assert [e["kind"] for e in theirs] == ["published"]
+
+
+async def test_amend_and_repeal_need_a_later_act(world: World) -> None:
+    earlier = await world.publish(
+        await world.create(doc_number="张政办发〔2019〕1号", written_on="2019-03-01"), "2019-03-02"
+    )
+    target = await world.publish(
+        await world.create(doc_number="张政办发〔2020〕1号", written_on="2020-03-01"), "2020-03-02"
+    )
+    later = await world.publish(
+        await world.create(doc_number="张政办发〔2021〕1号", written_on="2021-03-01"), "2021-03-02"
+    )
+    url = f"{DOCS}/{target['id']}"
+    cases = [
+        ("amend", {"amending_document_id": earlier["id"], "amended_on": "2021-04-01"},
+         "acting-document-earlier"),
+        ("amend", {"amending_document_id": later["id"], "amended_on": "2020-06-01"},
+         "takes-effect-before-act"),
+        ("repeal", {"repealing_document_id": earlier["id"], "repealed_on": "2021-04-01",
+                    "reason": "x"}, "acting-document-earlier"),
+        ("repeal", {"repealing_document_id": later["id"], "repealed_on": "2020-06-01",
+                    "reason": "x"}, "takes-effect-before-act"),
+        ("amend", {"amending_document_id": target["id"], "amended_on": "2021-04-01"}, None),
+        ("repeal", {"repealed_on": "2021-04-01", "reason": "x"}, None),  # no act named
+    ]  # fmt: skip
+    for action, body, code in cases:
+        response = await world.docs.post(f"{url}/{action}", json=body, headers=world.staff())
+        assert response.status_code == 422, (action, body, response.text)
+        assert response.headers["content-type"] == PROBLEM
+        if code:
+            assert response.json()["type"].endswith(code), response.text
+    # Nothing happened to the target.
+    events = (await world.docs.get(f"{url}/events")).json()["items"]
+    assert [e["kind"] for e in events] == ["published"]
+    assert target["id"] in await in_force(world, "2022-01-01")
