@@ -112,6 +112,8 @@ class LocalStorage:
         """
         try:
             return await self._save(chunks, max_size=max_size, verify=verify)
+        except ConnectionError:
+            raise  # the upload's stream broke (client gone), not the storage
         except OSError as exc:
             logger.error("attachment storage write failed: %s (errno %s)", exc.strerror, exc.errno)
             if exc.errno in _NO_ROOM:
