@@ -31,7 +31,15 @@ typecheck: install
 	$(BIN)/mypy
 
 pytest: install
-	$(BIN)/pytest -n 2
+	$(BIN)/pytest -n 2 --dist loadgroup
+
+## Fuzz the whole API through the gateway as every role (schemathesis; SQLite and PostgreSQL).
+## `make test` runs the same test with a few seconds per role; this gives each role FUZZ_SECONDS.
+FUZZ_SECONDS ?= 120
+FUZZ_EXAMPLES ?= 50
+fuzz: install
+	GONGKAI_TEST_FUZZ_SECONDS=$(FUZZ_SECONDS) GONGKAI_TEST_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) \
+		$(BIN)/pytest -n 2 -m fuzz tests/fuzz
 
 clean:
 	rm -rf $(VENV) data .pytest_cache .mypy_cache .ruff_cache

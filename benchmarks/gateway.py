@@ -134,7 +134,104 @@ async def in_process(total: int) -> dict[str, dict[str, float]]:
     return results
 
 
+async def own_cost(total: int) -> float:
+    """CPU time per request of the gateway's own code (edge, token cache, rate limit, request
+    id, metrics, log) with every service replaced by a stub that answers at once. Measured
+    with ``time.process_time`` in this process, so it does not depend on the machine's load
+    as much as the latencies do; minimum of three rounds, the stub's own cost subtracted."""
+    data_dir = Path(tempfile.mkdtemp())
+    token = token_for(data_dir)
+    for key, value in {**LIMITS, "GONGKAI_DATA_DIR": str(data_dir)}.items():
+        os.environ[key] = value
+    settings = service_settings()
+    for name, service in settings.items():
+        await upgrade(name, service.database_url)
+    gateway = create_app(GatewaySettings(), settings)
+    body = b'{"service":"catalog"}'
+
+    async def stub(scope: dict, receive: Callable, send: Callable) -> None:  # type: ignore[type-arg]
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 200,
+                "headers": [
+                    (b"content-type", b"application/json"),
+                    (b"content-length", str(len(body)).encode()),
+                ],
+            }
+        )
+        await send({"type": "http.response.body", "body": body, "more_body": False})
+
+    headers = [
+        (b"host", b"bench"),
+        (b"user-agent", b"bench/1.0"),
+        (b"accept", b"*/*"),
+        (b"authorization", f"Bearer {token}".encode()),
+    ]
+    costs: dict[str, list[float]] = {"stub": [], "gateway": []}
+    async with gateway.api.router.lifespan_context(gateway.api):
+        gateway.routes = [(prefix, stub) for prefix, _ in gateway.routes]  # type: ignore[misc]
+        for _ in range(3):
+            for name, app in (("stub", stub), ("gateway", gateway)):
+                for _ in range(200):
+                    await asgi_get(app, headers)
+                began = time.process_time()
+                for _ in range(total):
+                    await asgi_get(app, headers)
+                costs[name].append((time.process_time() - began) / total * 1000)
+    cost = min(costs["gateway"]) - min(costs["stub"])
+    print(f"gateway's own code (stub services): {cost * 1000:.0f} µs CPU per request")
+    return cost
+
+
 # --- distributed --------------------------------------------------------------------------
+
+
+def bare_proxy_app(upstream: str) -> Callable[..., Awaitable[None]]:
+    """The baseline hop: uvicorn plus a pooled aiohttp client streaming to the service, and
+    nothing else (no edge, limits, token check, request id, log or metrics). The gateway's
+    own overhead is what it adds on top of this, measured in the same run."""
+    state: dict[str, aiohttp.ClientSession] = {}
+
+    async def app(scope: dict, receive: Callable, send: Callable) -> None:  # type: ignore[type-arg]
+        if scope["type"] == "lifespan":
+            while True:
+                message = await receive()
+                if message["type"] == "lifespan.startup":
+                    state["session"] = aiohttp.ClientSession(
+                        connector=aiohttp.TCPConnector(limit=100, keepalive_timeout=60),
+                        auto_decompress=False,
+                        cookie_jar=aiohttp.DummyCookieJar(),
+                    )
+                    await send({"type": "lifespan.startup.complete"})
+                else:
+                    await state["session"].close()
+                    await send({"type": "lifespan.shutdown.complete"})
+                    return
+        headers = [(k.decode(), v.decode()) for k, v in scope["headers"] if k != b"host"]
+        async with state["session"].get(upstream + scope["path"], headers=headers) as response:
+            await send(
+                {
+                    "type": "http.response.start",
+                    "status": response.status,
+                    "headers": [
+                        (k.lower(), v)
+                        for k, v in response.raw_headers
+                        if k.lower() not in {b"connection", b"keep-alive", b"transfer-encoding"}
+                    ],
+                }
+            )
+            async for chunk in response.content.iter_any():
+                await send({"type": "http.response.body", "body": chunk, "more_body": True})
+            await send({"type": "http.response.body", "body": b"", "more_body": False})
+
+    return app
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process so far (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def free_port() -> int:
@@ -143,9 +240,14 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def start(args: list[str], env: dict[str, str], url: str) -> subprocess.Popen[bytes]:
+def start(
+    args: list[str], env: dict[str, str], url: str, module: str = "gongkai"
+) -> subprocess.Popen[bytes]:
     process = subprocess.Popen(
-        [sys.executable, "-m", "gongkai", *args], env=env, cwd=ROOT, stdout=subprocess.DEVNULL
+        [sys.executable, *(["-m", module] if module else []), *args],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
     )
     for _ in range(600):
         try:
@@ -158,7 +260,11 @@ def start(args: list[str], env: dict[str, str], url: str) -> subprocess.Popen[by
     raise RuntimeError(f"{args} did not start")
 
 
-async def http_run(url: str, token: str, total: int, concurrency: int) -> tuple[list[float], float]:
+async def http_run(
+    url: str, token: str, total: int, concurrency: int, pids: tuple[int, ...] = ()
+) -> tuple[list[float], float, list[float]]:
+    """Latencies (ms) and wall time of ``total`` GETs after a warm-up, and the CPU seconds
+    each process in ``pids`` used for them (warm-up excluded)."""
     latencies: list[float] = []
     headers = {"Authorization": f"Bearer {token}"}
     async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=concurrency)) as session:
@@ -168,7 +274,7 @@ async def http_run(url: str, token: str, total: int, concurrency: int) -> tuple[
                 await response.read()
                 assert response.status == 200, response.status
 
-        for _ in range(200):
+        for _ in range(50):
             await get()
 
         async def worker(count: int) -> None:
@@ -177,15 +283,18 @@ async def http_run(url: str, token: str, total: int, concurrency: int) -> tuple[
                 await get()
                 latencies.append((time.perf_counter() - start) * 1000)
 
+        cpu_before = [cpu_seconds(pid) for pid in pids]
         began = time.perf_counter()
         await asyncio.gather(*(worker(total // concurrency) for _ in range(concurrency)))
-        return latencies, time.perf_counter() - began
+        elapsed = time.perf_counter() - began
+        used = [cpu_seconds(pid) - b for pid, b in zip(pids, cpu_before, strict=True)]
+        return latencies, elapsed, used
 
 
-def distributed(total: int, concurrency: int) -> dict[str, dict[str, float]]:
+def distributed(total: int, concurrency: int, rounds: int = 5) -> dict[str, dict[str, float]]:
     data_dir = Path(tempfile.mkdtemp())
     token = token_for(data_dir)
-    catalog_port, gateway_port = free_port(), free_port()
+    catalog_port, gateway_port, bare_port = free_port(), free_port(), free_port()
     dead = f"http://127.0.0.1:{free_port()}"
     env = {
         **{k: v for k, v in os.environ.items() if not k.startswith("GONGKAI_")},
@@ -211,17 +320,52 @@ def distributed(total: int, concurrency: int) -> dict[str, dict[str, float]]:
     gateway = start(
         ["serve", "--port", str(gateway_port)], env, f"http://127.0.0.1:{gateway_port}/healthz"
     )
+    bare = start(
+        [__file__, "--bare-proxy", str(bare_port), f"http://127.0.0.1:{catalog_port}"],
+        env,
+        f"http://127.0.0.1:{bare_port}/healthz",
+        module="",
+    )
     results = {}
+    hops: tuple[tuple[str, int, list[subprocess.Popen[bytes]]], ...] = (
+        ("service directly", catalog_port, []),
+        ("via bare aiohttp proxy", bare_port, [bare]),
+        ("via gateway", gateway_port, [gateway]),
+    )
     try:
         for c in (1, concurrency):
-            for name, port in (("service directly", catalog_port), ("via gateway", gateway_port)):
+            # Interleaved rounds: on a shared machine the load drifts; each row sees the same.
+            pooled: dict[str, tuple[list[float], float, float, float]] = {}
+            for _ in range(rounds):
+                for name, port, proxies in hops:
+                    latencies, elapsed, used = asyncio.run(
+                        http_run(
+                            f"http://127.0.0.1:{port}{PATH}",
+                            token,
+                            total // rounds,
+                            c,
+                            pids=tuple(p.pid for p in (service, *proxies)),
+                        )
+                    )
+                    seen, spent, service_cpu, hop_cpu = pooled.get(name, ([], 0.0, 0.0, 0.0))
+                    pooled[name] = (
+                        seen + latencies,
+                        spent + elapsed,
+                        service_cpu + used[0],
+                        hop_cpu + (used[1] if proxies else 0.0),
+                    )
+            for name, _port, proxies in hops:
+                latencies, elapsed, service_cpu, hop_cpu = pooled[name]
                 label = f"distributed c={c}: {name}"
-                latencies, elapsed = asyncio.run(
-                    http_run(f"http://127.0.0.1:{port}{PATH}", token, total, c)
-                )
                 results[label] = summary(label, latencies, elapsed)
+                results[label]["service_cpu"] = service_cpu * 1000 / len(latencies)
+                results[label]["hop_cpu"] = hop_cpu * 1000 / len(latencies)
+                print(
+                    f"{'':28} CPU per request: service {results[label]['service_cpu']:.3f} ms"
+                    + (f", proxy {results[label]['hop_cpu']:.3f} ms" if proxies else "")
+                )
     finally:
-        for process in (gateway, service):
+        for process in (bare, gateway, service):
             process.terminate()
             process.wait()
     return results
@@ -239,10 +383,42 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=3000)
     parser.add_argument("--concurrency", type=int, default=16)
+    parser.add_argument("--distributed-only", action="store_true")
+    parser.add_argument("--rounds", type=int, default=5, help="interleaved rounds per row")
+    parser.add_argument(
+        "--bare-proxy", nargs=2, metavar=("PORT", "UPSTREAM"), help=argparse.SUPPRESS
+    )
     args = parser.parse_args()
+    if args.bare_proxy:
+        import uvicorn
+
+        port, upstream = args.bare_proxy
+        uvicorn.run(
+            bare_proxy_app(upstream),
+            host="127.0.0.1",
+            port=int(port),
+            log_level="warning",
+            access_log=False,
+            server_header=False,
+        )
+        sys.exit(0)
     print(f"GET {PATH} with a bearer token, rate limits on; {args.requests} requests per row")
-    local = asyncio.run(in_process(args.requests))
-    overhead(local, "in-process: service directly", "in-process: via gateway")
-    remote = distributed(args.requests, args.concurrency)
+    if not args.distributed_only:
+        asyncio.run(own_cost(args.requests))
+        local = asyncio.run(in_process(args.requests))
+        overhead(local, "in-process: service directly", "in-process: via gateway")
+    remote = distributed(args.requests, args.concurrency, args.rounds)
     for c in (1, args.concurrency):
-        overhead(remote, f"distributed c={c}: service directly", f"distributed c={c}: via gateway")
+        direct = f"distributed c={c}: service directly"
+        bare = f"distributed c={c}: via bare aiohttp proxy"
+        via = f"distributed c={c}: via gateway"
+        print(f"distributed c={c}, bare proxy:")
+        overhead(remote, direct, bare)
+        print(f"distributed c={c}, gateway:")
+        overhead(remote, direct, via)
+        print(f"distributed c={c}, gateway beyond the bare proxy:")
+        overhead(remote, bare, via)
+        print(
+            f"  proxy CPU per request: gateway {remote[via]['hop_cpu']:.3f} ms, "
+            f"bare {remote[bare]['hop_cpu']:.3f} ms"
+        )

@@ -203,12 +203,15 @@ def _timed(run: Callable[[str], Any], queries: list[str], rounds: int) -> dict[s
     for q in queries[:5]:  # warm the caches
         run(q)
     latencies = []
+    cpu = time.process_time()
     for _ in range(rounds):
         for q in queries:
             start = time.perf_counter()
             run(q)
             latencies.append((time.perf_counter() - start) * 1000)
-    return _percentiles(latencies)
+    # CPU per query (all threads of this process): what the machine's other load distorts least
+    cpu_ms = (time.process_time() - cpu) * 1000 / len(latencies)
+    return {**_percentiles(latencies), "cpu": cpu_ms}
 
 
 # -- tantivy -------------------------------------------------------------------------------
@@ -452,7 +455,8 @@ def main() -> None:
         measured = _run(query, str(path), args.queries)
         for kind, p in measured["latency"].items():
             print(
-                f"  {kind:15s} p50 {p['p50']:7.1f}  p95 {p['p95']:7.1f}  p99 {p['p99']:7.1f} ms",
+                f"  {kind:15s} p50 {p['p50']:7.1f}  p95 {p['p95']:7.1f}  p99 {p['p99']:7.1f} ms"
+                f"  ({p['cpu']:.1f} CPU-ms/query)",
                 flush=True,
             )
         print(f"  query process max RSS {measured['rss']:.0f} MB", flush=True)

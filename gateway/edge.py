@@ -9,6 +9,7 @@ security headers and ``Cache-Control: no-store`` on anything personal.
 import fnmatch
 import ipaddress
 import logging
+import re
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -16,7 +17,7 @@ from dataclasses import dataclass
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from gateway.observability import PRINCIPAL_KEY
+from gateway.observability import PRINCIPAL_KEY, ROUTE_KEY
 from gateway.ratelimit import Caller, Decision, RateLimiter
 from gateway.routes import RouteTable
 from services.common.auth import Principal, TokenVerifier
@@ -52,12 +53,15 @@ STRIPPED = frozenset(
         "cf-connecting-ip",
     }
 )
+STRIPPED_BYTES = frozenset(name.encode() for name in STRIPPED)
 SECURITY_HEADERS = [
     (b"strict-transport-security", b"max-age=31536000; includeSubDomains"),
     (b"x-content-type-options", b"nosniff"),
     (b"referrer-policy", b"no-referrer"),
     (b"x-frame-options", b"DENY"),
 ]
+_ALWAYS_DROPPED = frozenset({b"server", b"x-powered-by"} | {k for k, _ in SECURITY_HEADERS})
+_PERSONAL_DROPPED = _ALWAYS_DROPPED | {b"cache-control", b"pragma"}
 PERSONAL_PREFIXES = ("/api/v1/requests", "/oauth/")
 CORS_ALLOWED_HEADERS = (
     "authorization, content-type, if-match, if-none-match, idempotency-key, x-request-id"
@@ -104,10 +108,16 @@ class EdgeConfig:
             service_prefixes=tuple(service_prefixes),
         )
 
+    def __post_init__(self) -> None:
+        self._rules = [
+            (rule, re.compile(fnmatch.translate(rule)) if "*" in rule else None, limit)
+            for rule, limit in self.body_limits
+        ]
+
     def body_limit(self, path: str) -> int:
         """The most specific rule: a path prefix, or a pattern with ``*`` (fnmatch)."""
-        for rule, limit in self.body_limits:
-            if path.startswith(rule) or ("*" in rule and fnmatch.fnmatchcase(path, rule)):
+        for prefix, pattern, limit in self._rules:
+            if path.startswith(prefix) or (pattern is not None and pattern.match(path)):
                 return limit
         return self.max_body_bytes
 
@@ -166,11 +176,10 @@ class Edge:
             return
         path: str = scope["path"]
         method: str = scope["method"]
-        origin = _header(scope, b"origin")
+        seen = _Seen(scope.get("headers", []))
+        origin = seen.origin
         cors_ok = origin is not None and origin.rstrip("/") in self.config.cors_origins
-        personal = (
-            path.startswith(PERSONAL_PREFIXES) or _header(scope, b"authorization") is not None
-        )
+        personal = path.startswith(PERSONAL_PREFIXES) or seen.authorization is not None
         extra: list[tuple[bytes, bytes]] = []
         allow_origin = [origin if cors_ok else None]  # a refused preflight names no origin
 
@@ -181,38 +190,39 @@ class Edge:
                 )
             await send(message)
 
-        refusal = self._refuse(scope, method, path)
+        refusal = self._refuse(seen, method, path)
         if refusal is not None:
             await refusal(scope, receive, send_edge)
             return
-        if method == "OPTIONS" and _header(scope, b"access-control-request-method"):
-            wanted = (_header(scope, b"access-control-request-method") or "").upper()
+        if method == "OPTIONS" and seen.preflight_method is not None:
+            wanted = seen.preflight_method.upper()
             if not cors_ok or wanted not in ALLOWED_METHODS - {"OPTIONS"}:
                 allow_origin[0] = None
                 await _cors_refused()(scope, receive, send_edge)
             else:
                 await _preflight_ok()(scope, receive, send_edge)
             return
-        scope = self._clean(scope)
+        scope = self._clean(scope, seen)
         service = self.service_of(path)
         if service is not None and service in self.routes.loaded:
-            refusal = self._undeclared(method, path)
+            refusal = self._undeclared(scope, method, path)
             if refusal is not None:
                 await refusal(scope, receive, send_edge)
                 return
         if self.config.rate_limits and self.limiter is not None:
-            decision = await self._limit(scope, method, service)
+            decision = await self._limit(scope, seen, method, service)
             extra.extend(decision.headers())
             if not decision.allowed:
                 await _limited(decision)(scope, receive, send_edge)
                 return
-        await self._forward(scope, receive, send_edge, path)
+        await self._forward(scope, receive, send_edge, path, seen)
 
-    async def _forward(self, scope: Scope, receive: Receive, send_edge: Send, path: str) -> None:
+    async def _forward(
+        self, scope: Scope, receive: Receive, send_edge: Send, path: str, seen: "_Seen"
+    ) -> None:
         """Call the app with the body counted: over the limit, 413 before or instead of it."""
         limit = self.config.body_limit(path)
-        length = _header(scope, b"content-length")
-        if length is not None and int(length) > limit:
+        if seen.lengths and int(seen.lengths[0]) > limit:
             await _too_large(limit)(scope, receive, send_edge)
             return
         state = {"started": False, "too_large": False}
@@ -232,7 +242,7 @@ class Edge:
             state["started"] = True
             await _too_large(limit)(scope, receive, send_edge)
 
-    def _refuse(self, scope: Scope, method: str, path: str) -> ASGIApp | None:
+    def _refuse(self, seen: "_Seen", method: str, path: str) -> ASGIApp | None:
         if method not in ALLOWED_METHODS:
             return problem_response(
                 status=405,
@@ -242,17 +252,19 @@ class Edge:
                 headers={"Allow": ", ".join(sorted(ALLOWED_METHODS))},
                 instance=path,
             )
-        size = sum(len(k) + len(v) for k, v in scope.get("headers", []))
-        if size > self.config.max_header_bytes:
+        if seen.size > self.config.max_header_bytes:
             return problem_response(
                 status=431,
                 code="headers-too-large",
                 title="请求头过大",
                 detail="请求头超过了允许的大小，请减少 Cookie 或自定义请求头后重试。",
             )
-        lengths = [v for k, v in scope.get("headers", []) if k.lower() == b"content-length"]
-        chunked = any(k.lower() == b"transfer-encoding" for k, _ in scope.get("headers", []))
-        if (lengths and chunked) or len(set(lengths)) > 1 or any(not v.isdigit() for v in lengths):
+        lengths = seen.lengths
+        if (
+            (lengths and seen.chunked)
+            or len(set(lengths)) > 1
+            or any(not v.isdigit() for v in lengths)
+        ):
             # Request smuggling (ASVS 4.2.1): never forward an ambiguous body length.
             return problem_response(
                 status=400,
@@ -262,8 +274,10 @@ class Edge:
             )
         return None
 
-    def _undeclared(self, method: str, path: str) -> ASGIApp | None:
+    def _undeclared(self, scope: Scope, method: str, path: str) -> ASGIApp | None:
         entry = self.routes.match(path)
+        # The access log and metrics label the request with this template (no second lookup).
+        scope.setdefault("state", {})[ROUTE_KEY] = entry
         if entry is None:
             return problem_response(
                 status=404,
@@ -273,7 +287,9 @@ class Edge:
                 instance=path,
             )
         allowed = set(entry.access)
-        if method not in allowed and method != "OPTIONS":
+        # A plain OPTIONS (not a CORS preflight) is answered here too: a service would list
+        # only the methods of its first route matching the path in Allow, not all of them.
+        if method not in allowed:
             return problem_response(
                 status=405,
                 code="method-not-allowed",
@@ -284,15 +300,15 @@ class Edge:
             )
         return None
 
-    def _client_ip(self, scope: Scope) -> str:
+    def _client_ip(self, scope: Scope, seen: "_Seen") -> str:
         peer = (scope.get("client") or ("unknown", 0))[0]
         if not self.config.trusted_proxies or not _trusted(peer, self.config.trusted_proxies):
             return str(peer)
         # Walk X-Forwarded-For from the right, skipping our own proxies (ASVS 4.1.3).
         chain = [
             part.strip()
-            for value in _headers(scope, b"x-forwarded-for")
-            for part in value.split(",")
+            for value in seen.forwarded_for
+            for part in value.decode("latin-1").split(",")
             if part.strip()
         ]
         for hop in reversed(chain):
@@ -300,11 +316,9 @@ class Edge:
                 return hop
         return str(peer)
 
-    def _clean(self, scope: Scope) -> Scope:
-        client_ip = self._client_ip(scope)
-        headers = [
-            (k, v) for k, v in scope.get("headers", []) if k.lower().decode() not in STRIPPED
-        ]
+    def _clean(self, scope: Scope, seen: "_Seen") -> Scope:
+        client_ip = self._client_ip(scope, seen)
+        headers = seen.kept
         headers.append((b"x-forwarded-for", client_ip.encode()))
         headers.append((b"x-forwarded-proto", scope.get("scheme", "http").encode()))
         scope = dict(scope)
@@ -312,10 +326,12 @@ class Edge:
         scope["client"] = (client_ip, (scope.get("client") or ("", 0))[1])
         return scope
 
-    async def _limit(self, scope: Scope, method: str, service: str | None) -> Decision:
+    async def _limit(
+        self, scope: Scope, seen: "_Seen", method: str, service: str | None
+    ) -> Decision:
         assert self.limiter is not None
         caller = Caller("ip", scope["client"][0])
-        authorization = _header(scope, b"authorization")
+        authorization = seen.authorization
         if authorization and self.principals is not None:
             scheme, _, token = authorization.partition(" ")
             if scheme.lower() == "bearer" and token.strip():
@@ -398,15 +414,55 @@ def _limited(decision: Decision) -> ASGIApp:
     )
 
 
+class _Seen:
+    """What the edge needs from the request headers, read in one pass over them."""
+
+    __slots__ = (
+        "authorization", "chunked", "forwarded_for", "kept", "lengths", "origin",
+        "preflight_method", "size",
+    )  # fmt: skip
+
+    def __init__(self, headers: list[tuple[bytes, bytes]]) -> None:
+        self.size = 0
+        self.origin: str | None = None
+        self.authorization: str | None = None
+        self.preflight_method: str | None = None
+        self.lengths: list[bytes] = []
+        self.chunked = False
+        self.forwarded_for: list[bytes] = []
+        # The headers a service may see: client-supplied identity and forwarding dropped.
+        self.kept: list[tuple[bytes, bytes]] = []
+        for key, value in headers:
+            self.size += len(key) + len(value)
+            name = key.lower()
+            if name in STRIPPED_BYTES:
+                if name == b"x-forwarded-for":
+                    self.forwarded_for.append(value)
+                continue
+            self.kept.append((key, value))
+            if name == b"authorization":
+                if self.authorization is None:
+                    self.authorization = value.decode("latin-1")
+            elif name == b"content-length":
+                self.lengths.append(value)
+            elif name == b"transfer-encoding":
+                self.chunked = True
+            elif name == b"origin":
+                if self.origin is None:
+                    self.origin = value.decode("latin-1")
+            elif name == b"access-control-request-method" and self.preflight_method is None:
+                self.preflight_method = value.decode("latin-1")
+
+
 def _response_headers(
     headers: list[tuple[bytes, bytes]],
     personal: bool,
     origin: str | None,
     extra: list[tuple[bytes, bytes]],
 ) -> list[tuple[bytes, bytes]]:
-    drop = {b"server", b"x-powered-by"} | {k for k, _ in SECURITY_HEADERS} | {k for k, _ in extra}
-    if personal:
-        drop |= {b"cache-control", b"pragma"}
+    drop = _PERSONAL_DROPPED if personal else _ALWAYS_DROPPED
+    if extra:
+        drop = drop | {k for k, _ in extra}
     out = [(k, v) for k, v in headers if k.lower() not in drop]
     out.extend(SECURITY_HEADERS)
     out.extend(extra)
@@ -419,17 +475,6 @@ def _response_headers(
         out.append((b"access-control-expose-headers", CORS_EXPOSED_HEADERS.encode()))
         out.append((b"vary", b"Origin"))
     return out
-
-
-def _header(scope: Scope, name: bytes) -> str | None:
-    for key, value in scope.get("headers", []):
-        if key.lower() == name:
-            return str(value.decode("latin-1"))
-    return None
-
-
-def _headers(scope: Scope, name: bytes) -> list[str]:
-    return [v.decode("latin-1") for k, v in scope.get("headers", []) if k.lower() == name]
 
 
 def _trusted(

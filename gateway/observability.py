@@ -3,6 +3,7 @@ Prometheus metrics, labelled by route template, never by raw path."""
 
 import logging
 import time
+from typing import Any
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -13,6 +14,7 @@ from services.common.requestid import current_request_id
 access_log = logging.getLogger("gongkai.access")
 
 PRINCIPAL_KEY = "gongkai.principal"
+ROUTE_KEY = "gongkai.route"
 GATEWAY_PATHS = frozenset(
     {
         "/oauth/token",
@@ -67,11 +69,17 @@ class Observability:
         self.app = app
         self.metrics = metrics
         self.routes = routes
+        # Metric children by label values: labels() takes a lock and hashes on every call.
+        self._counters: dict[tuple[str, str, str], Any] = {}
+        self._timers: dict[tuple[str, str], Any] = {}
 
-    def template(self, path: str) -> str:
+    def template(self, path: str, state: dict[str, Any] | None = None) -> str:
         if path in GATEWAY_PATHS:
             return path
-        entry = self.routes.match(path)
+        if state is not None and ROUTE_KEY in state:
+            entry = state[ROUTE_KEY]  # already matched by the edge
+        else:
+            entry = self.routes.match(path)
         return entry.template if entry is not None else "other"
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -93,23 +101,31 @@ class Observability:
         finally:
             elapsed = time.perf_counter() - start
             method = scope["method"] if scope["method"] in _METHODS else "OTHER"
-            route = self.template(scope["path"])
-            self.metrics.requests.labels(method, route, str(status)).inc()
-            self.metrics.duration.labels(method, route).observe(elapsed)
-            access_log.info(
-                "%s %s %s",
-                method,
-                route,
-                status,
-                extra={
-                    "method": method,
-                    "path": route,  # the template: a raw path may carry personal data
-                    "status": status,
-                    "duration_ms": round(elapsed * 1000, 3),
-                    "principal": state.get(PRINCIPAL_KEY, "anonymous"),
-                    "request_id": current_request_id(),
-                },
-            )
+            route = self.template(scope["path"], state)
+            key = (method, route, str(status))
+            counter = self._counters.get(key)
+            if counter is None:
+                counter = self._counters[key] = self.metrics.requests.labels(*key)
+            counter.inc()
+            timer = self._timers.get(key[:2])
+            if timer is None:
+                timer = self._timers[key[:2]] = self.metrics.duration.labels(method, route)
+            timer.observe(elapsed)
+            if access_log.isEnabledFor(logging.INFO):
+                access_log.info(
+                    "%s %s %s",
+                    method,
+                    route,
+                    status,
+                    extra={
+                        "method": method,
+                        "path": route,  # the template: a raw path may carry personal data
+                        "status": status,
+                        "duration_ms": round(elapsed * 1000, 3),
+                        "principal": state.get(PRINCIPAL_KEY, "anonymous"),
+                        "request_id": current_request_id(),
+                    },
+                )
 
 
 _METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})

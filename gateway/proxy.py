@@ -6,11 +6,10 @@ against ~2 ms at ~0.4k req/s for httpx (benchmarks/proxy_clients.py repeats the 
 
 import logging
 import time
-from collections.abc import AsyncIterator, Callable, Mapping
+from collections.abc import AsyncIterator, Callable, Iterable, Mapping
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 
 import aiohttp
-from multidict import CIMultiDict
 from starlette.types import Receive, Scope, Send
 
 from services.common.errors import problem_response
@@ -119,6 +118,9 @@ class HttpUpstream:
             connector=connector,
             auto_decompress=False,
             skip_auto_headers=("User-Agent", "Accept-Encoding", "Content-Type"),
+            # One session serves every caller: a jar would keep one caller's Set-Cookie and
+            # send it to the service with everybody else's requests. (It also costs time.)
+            cookie_jar=aiohttp.DummyCookieJar(),
         )
         # aiohttp silently replays idempotent requests on a dropped keep-alive connection;
         # the retry policy (once, idempotent only) is ours alone, and a test pins it.
@@ -149,7 +151,7 @@ class HttpUpstream:
             )
             return
         method: str = scope["method"]
-        attempts = 2 if method in RETRIED and "content-length" not in _names(scope) else 1
+        attempts = 2 if method in RETRIED and not _has_header(scope, b"content-length") else 1
         for attempt in range(attempts):
             try:
                 ok = await self._forward(scope, receive, send, method)
@@ -202,7 +204,7 @@ class HttpUpstream:
         if scope.get("query_string"):
             url += "?" + scope["query_string"].decode("latin-1")
         headers = forward_headers(scope["headers"])
-        has_body = method not in BODYLESS or "content-length" in headers
+        has_body = method not in BODYLESS or _has_header(scope, b"content-length")
         timeout = aiohttp.ClientTimeout(
             total=None, connect=self.connect_timeout, sock_read=self.read_timeout_for(scope["path"])
         )
@@ -260,32 +262,40 @@ async def _request_body(receive: Receive) -> AsyncIterator[bytes]:
             return
 
 
-def _connection_tokens(raw: list[tuple[bytes, bytes]]) -> set[str]:
-    tokens: set[str] = set()
+HOP_BY_HOP_BYTES = frozenset(name.encode() for name in HOP_BY_HOP)
+
+
+def _connection_tokens(raw: Iterable[tuple[bytes, bytes]]) -> set[bytes]:
+    tokens: set[bytes] = set()
     for key, value in raw:
         if key.lower() == b"connection":
-            tokens.update(t.strip().lower() for t in value.decode("latin-1").split(","))
+            tokens.update(t.strip().lower() for t in value.split(b","))
     return tokens
 
 
-def forward_headers(raw: list[tuple[bytes, bytes]]) -> CIMultiDict[str]:
+def forward_headers(raw: list[tuple[bytes, bytes]]) -> list[tuple[str, str]]:
     """Request headers minus hop-by-hop ones and any the client named in ``Connection``."""
-    drop = HOP_BY_HOP | _connection_tokens(raw)
-    headers: CIMultiDict[str] = CIMultiDict()
-    for key, value in raw:
-        name = key.decode("latin-1").lower()
-        if name not in drop:
-            headers.add(name, value.decode("latin-1"))
-    return headers
+    drop = HOP_BY_HOP_BYTES
+    if any(key.lower() == b"connection" for key, _ in raw):
+        drop = drop | _connection_tokens(raw)
+    # ASGI servers give lower-case names already; lower() keeps other callers honest.
+    return [
+        (key.decode("latin-1"), value.decode("latin-1"))
+        for key, value in raw
+        if key.lower() not in drop
+    ]
 
 
 def response_headers(raw: tuple[tuple[bytes, bytes], ...]) -> list[tuple[bytes, bytes]]:
-    drop = HOP_BY_HOP | _connection_tokens(list(raw))
-    return [(k.lower(), v) for k, v in raw if k.decode("latin-1").lower() not in drop]
+    lowered = [(k.lower(), v) for k, v in raw]
+    drop = HOP_BY_HOP_BYTES
+    if any(key == b"connection" for key, _ in lowered):
+        drop = drop | _connection_tokens(lowered)
+    return [(k, v) for k, v in lowered if k not in drop]
 
 
-def _names(scope: Scope) -> set[str]:
-    return {k.decode("latin-1").lower() for k, _ in scope.get("headers", [])}
+def _has_header(scope: Scope, name: bytes) -> bool:
+    return any(k.lower() == name for k, _ in scope.get("headers", []))
 
 
 async def _problem(

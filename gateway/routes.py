@@ -26,6 +26,9 @@ class RouteTable:
     def __init__(self) -> None:
         self.entries: list[RouteEntry] = []
         self.loaded: set[str] = set()
+        self._literal: dict[str, RouteEntry] = {}
+        # Templates with parameters by their number of segments (a parameter spans one).
+        self._by_depth: dict[int, list[RouteEntry]] = {}
 
     def add_document(self, service: str, body: bytes) -> None:
         document = loads(body)
@@ -38,10 +41,18 @@ class RouteTable:
             self.entries.append(RouteEntry(template, _compile(template), access))
         # Literal segments before parameters: /documents/search before /documents/{id}.
         self.entries.sort(key=lambda e: (e.template.count("{"), -len(e.template)))
+        self._literal = {e.template: e for e in reversed(self.entries) if "{" not in e.template}
+        self._by_depth = {}
+        for entry in self.entries:
+            if "{" in entry.template:
+                self._by_depth.setdefault(entry.template.count("/"), []).append(entry)
         self.loaded.add(service)
 
     def match(self, path: str) -> RouteEntry | None:
-        for entry in self.entries:
+        literal = self._literal.get(path)
+        if literal is not None:
+            return literal
+        for entry in self._by_depth.get(path.count("/"), ()):
             if entry.pattern.fullmatch(path):
                 return entry
         return None

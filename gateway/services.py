@@ -29,10 +29,16 @@ class ServiceEntry:
 
 # In dependency order: a service's peers come before it.
 SERVICES: tuple[ServiceEntry, ...] = (
-    ServiceEntry("catalog", ("/api/v1/catalog",), CatalogSettings, create_catalog, CATALOG_PEERS),
+    ServiceEntry(
+        "catalog",
+        ("/api/v1/catalog", "/api/v1/open/exports/catalog", "/api/v1/open/dcat"),
+        CatalogSettings,
+        create_catalog,
+        CATALOG_PEERS,
+    ),
     ServiceEntry(
         "documents",
-        ("/api/v1/documents", "/feeds"),
+        ("/api/v1/documents", "/feeds", "/api/v1/open/exports/documents"),
         DocumentsSettings,
         create_documents,
         DOCUMENTS_PEERS,

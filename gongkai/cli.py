@@ -7,7 +7,7 @@ import importlib.util
 import socket
 import tempfile
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 import uvicorn
@@ -35,6 +35,9 @@ from services.documents.legacy.runner import import_texts
 from services.documents.search.reindex import rebuild_from_settings
 from services.requests.holidays.loader import NoticeFileError, load_file
 from services.requests.settings import RequestsSettings
+
+if TYPE_CHECKING:
+    from gongkai.backup import Instance
 
 cli = typer.Typer(help="Gongkai（公开）政务公开后端。", no_args_is_help=True, add_completion=False)
 
@@ -200,6 +203,81 @@ def load_holidays(
     typer.echo(f"{year} 年放假安排已载入；重新计算了 {count} 件未办结申请的答复期限")
 
 
+@cli.command("purge-pii")
+def purge_pii(
+    today: Annotated[
+        str | None, typer.Option(help="按哪一天计算保存期限（YYYY-MM-DD）；默认今天（北京时间）")
+    ] = None,
+) -> None:
+    """Remove applicants' personal data from requests closed longer than the retention period."""
+    import datetime as dt  # noqa: PLC0415 (only this command needs them)
+
+    from services.requests.applications.clock import china_today  # noqa: PLC0415
+    from services.requests.applications.retention import purge_all  # noqa: PLC0415
+
+    settings = service_settings()["requests"]
+    assert isinstance(settings, RequestsSettings)
+    try:
+        day = dt.date.fromisoformat(today) if today else china_today()
+    except ValueError:
+        typer.echo(f"日期格式应为 YYYY-MM-DD：{today}", err=True)
+        raise typer.Exit(2) from None
+    days = settings.requests_pii_retention_days
+
+    async def run() -> int:
+        database = Database(settings.database_url)
+        try:
+            return (await purge_all(database, today=day, retention_days=days)).count
+        finally:
+            await database.dispose()
+
+    count = asyncio.run(run())
+    cutoff = day - dt.timedelta(days=days)
+    typer.echo(
+        f"已删除 {count} 件申请的申请人个人信息"
+        f"（{cutoff.isoformat()} 及以前办结，保存期限 {days} 天）"
+    )
+
+
+@cli.command("export")
+def export_command(
+    names: Annotated[list[str] | None, typer.Argument(help="documents、catalog；默认两者")] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(help="写到此目录下的 <名称>/ 中；默认更新接口提供的全量导出"),
+    ] = None,
+) -> None:
+    """Write the open-data bulk export: JSONL, CSV (UTF-8 with BOM) and a SHA-256 manifest."""
+    # Imported here, so the other commands start without the export modules.
+    from services.catalog.exports import service as catalog_export  # noqa: PLC0415
+    from services.common.bulk import Manifest, SnapshotStore, snapshot_root  # noqa: PLC0415
+    from services.documents.exports import service as documents_export  # noqa: PLC0415
+
+    exports = {"documents": documents_export, "catalog": catalog_export}
+    chosen = names or list(exports)
+    for name in chosen:
+        if name not in exports:
+            raise typer.BadParameter(f"未知的导出：{name}（可选 documents、catalog）")
+    settings = service_settings()
+
+    async def run(name: str) -> tuple[Path, Manifest]:
+        module = exports[name]
+        database = Database(settings[name].database_url)
+        try:
+            if out is not None:
+                return out / name, await module.write(database, out / name)
+            store = SnapshotStore(snapshot_root(settings[name].data_dir, name))
+            return await store.publish(lambda directory: module.write(database, directory))
+        finally:
+            await database.dispose()
+
+    for name in chosen:
+        directory, manifest = asyncio.run(run(name))
+        typer.echo(f"{name}: {directory}")
+        for entry in manifest.files:
+            typer.echo(f"  {entry.name}  {entry.records} 条  sha256 {entry.sha256}")
+
+
 def main() -> None:
     cli()
 
@@ -319,3 +397,55 @@ def role_table_command(
     readme = Path("README.md")
     readme.write_text(replace_in(readme.read_text("utf-8"), table), encoding="utf-8")
     typer.echo("README.md 的角色权限表已更新")
+
+
+# --- backups (the all-in-one mode; PostgreSQL: pg_dump, see the README) -------------------
+
+
+def _instance() -> "Instance":
+    from gongkai.backup import Instance  # noqa: PLC0415
+
+    gateway = GatewaySettings()
+    return Instance.from_settings(service_settings(), gateway.database_url, gateway.data_dir)
+
+
+@cli.command()
+def backup(
+    target: Annotated[Path, typer.Argument(help="备份写入的新目录")],
+) -> None:
+    """Back up an all-in-one installation (SQLite databases, attachments, signing keys)."""
+    from gongkai.backup import BackupError, create_backup  # noqa: PLC0415
+
+    try:
+        manifest = create_backup(_instance(), target)
+    except BackupError as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(1) from None
+    files = manifest["files"]
+    size = sum(entry["size"] for entry in files.values())
+    typer.echo(
+        f"已备份到 {target}：{len(manifest['databases'])} 个数据库、共 {len(files)} 个文件"
+        f"（{size / 1024 / 1024:.1f} MiB），清单含各文件的 SHA-256；检索索引恢复时重建"
+    )
+
+
+@cli.command()
+def restore(
+    source: Annotated[Path, typer.Argument(help="gongkai backup 写出的备份目录")],
+    force: Annotated[bool, typer.Option(help="覆盖目标实例已有的数据库")] = False,
+) -> None:
+    """Restore a backup into this installation (stop the services first), then migrate and
+    rebuild the search index."""
+    from gongkai.backup import BackupError, restore_backup  # noqa: PLC0415
+
+    try:
+        names = restore_backup(source, _instance(), force=force)
+    except BackupError as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(1) from None
+    settings = service_settings()
+    for name in names:
+        url = GatewaySettings().database_url if name == "gateway" else settings[name].database_url
+        asyncio.run(upgrade(name, url))
+    typer.echo(f"已恢复并迁移：{'、'.join(names)}")
+    typer.echo(asyncio.run(rebuild_from_settings(settings["documents"])))

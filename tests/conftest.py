@@ -12,6 +12,7 @@ from gateway.app import Gateway, create_app
 from gateway.services import BY_NAME
 from gateway.settings import GatewaySettings
 from services.common.settings import SERVICE_NAMES, ServiceSettings
+from tests.support import logcheck
 from tests.support.apps import client_for
 from tests.support.databases import DatabaseFactory, in_ci, postgres_reachable
 from tests.support.tokens import TokenMinter
@@ -26,6 +27,7 @@ POSTGRES_PROBLEM: str | None = None
 
 def pytest_configure(config: pytest.Config) -> None:
     global POSTGRES_PROBLEM  # noqa: PLW0603 (decided once per run, read by fixtures)
+    logcheck.configure(config)
     POSTGRES_PROBLEM = asyncio.run(postgres_reachable())
     if POSTGRES_PROBLEM and in_ci():
         pytest.exit(
@@ -34,6 +36,10 @@ def pytest_configure(config: pytest.Config) -> None:
             f"{POSTGRES_PROBLEM}",
             returncode=3,
         )
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    logcheck.finish(session)  # PII-03: no personal data or secret in any log of the run
 
 
 @pytest.fixture(scope="session")

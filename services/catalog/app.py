@@ -6,9 +6,11 @@ from fastapi import FastAPI
 from starlette.types import ASGIApp
 
 from services.catalog.agencies.routes import router as agencies_router
+from services.catalog.changes.routes import router as changes_router
 from services.catalog.divisions.routes import router as divisions_router
 from services.catalog.domains.routes import router as domains_router
 from services.catalog.excel.routes import router as excel_router
+from services.catalog.exports.routes import router as exports_router
 from services.catalog.items.routes import router as items_router
 from services.catalog.settings import CatalogSettings
 from services.catalog.templates.routes import router as templates_router
@@ -29,6 +31,7 @@ def create_app(
         description="行政区划、机关、26 个试点领域和政务公开事项标准目录。",
         routers=[
             service_index_router("catalog", "行政区划、机关、26 个试点领域和政务公开事项标准目录"),
+            changes_router,
             divisions_router,
             agencies_router,
             domains_router,
@@ -36,6 +39,7 @@ def create_app(
             versions_router,
             templates_router,
             excel_router,
+            exports_router,
         ],
         peers=peers,
         peer_names=PEERS,

@@ -158,9 +158,44 @@ def _document_access(app: FastAPI) -> None:
             operation = schema.get("paths", {}).get(path, {}).get(method.lower())
             if operation is not None:
                 operation["x-gongkai-access"] = access.describe()
+        _document_problems(schema)
         return schema
 
     app.openapi = openapi  # type: ignore[method-assign]
+
+
+PROBLEM_REF = "#/components/schemas/Problem"
+VALIDATION_REFS = {"#/components/schemas/HTTPValidationError", PROBLEM_REF}
+
+
+def _document_problems(schema: dict[str, Any]) -> None:
+    """Errors are served as application/problem+json; say so, with the Problem schema.
+
+    FastAPI documents its own 422 as application/json with HTTPValidationError, and a declared
+    problem response under both media types; clients (and schemathesis) would expect JSON
+    bodies of the wrong shape or media type.
+    """
+    if "Problem" not in schema.get("components", {}).get("schemas", {}):
+        return
+    problem = {"application/problem+json": {"schema": {"$ref": PROBLEM_REF}}}
+    for item in schema.get("paths", {}).values():
+        for operation in item.values():
+            if not isinstance(operation, dict):
+                continue
+            # Any request may be malformed (NUL characters, a body that is not JSON): 400.
+            operation.setdefault("responses", {}).setdefault(
+                "400", {"description": "请求有误", "content": problem}
+            )
+            for status, response in operation["responses"].items():
+                if not str(status).isdigit() or int(status) < 400:
+                    continue
+                content = response.get("content", {})
+                ref = content.get("application/json", {}).get("schema", {}).get("$ref")
+                if ref not in VALIDATION_REFS:
+                    continue
+                response["content"] = problem
+                if str(status) == "422" and response.get("description") == "Validation Error":
+                    response["description"] = "提交的数据未通过校验"
 
 
 def _database_check(database: Database) -> ReadinessCheck:

@@ -111,7 +111,7 @@ class KeySource:
     ) -> None:
         self.url, self.path = url, path
         self._keys = keys
-        self._fetched_at = 0.0
+        self._fetched_at = float("-inf")
         self._min_refetch = min_refetch_seconds
         self._transport = transport
         self._lock = asyncio.Lock()
@@ -119,26 +119,36 @@ class KeySource:
 
     async def get(self) -> KeySet:
         if self._keys is None:
-            await self.refresh(force=True)
+            async with self._lock:
+                if self._keys is None:  # concurrent first callers share one load
+                    await self._load()
         assert self._keys is not None
         return self._keys
 
     async def refresh(self, *, force: bool = False) -> bool:
-        """Reload the keys; at most once a minute unless forced. True if reloaded."""
+        """Reload the keys; at most once a minute unless forced. True if reloaded.
+
+        Only unforced reloads (an unknown ``kid``) start the minute: the first load does not,
+        so a token signed with a key rotated in just after start-up is not refused for a minute.
+        """
         async with self._lock:
             now = time.monotonic()
-            if not force and now - self._fetched_at < self._min_refetch:
-                return False
-            self._fetched_at = now
-            self.fetch_count += 1
-            if self.url:
-                async with httpx.AsyncClient(transport=self._transport, timeout=5) as client:
-                    response = await client.get(self.url)
-                    response.raise_for_status()
-                    self._keys = KeySet.import_key_set(response.json())
-            elif self.path is not None:
-                self._keys = KeySet.import_key_set(_read_jwks(self.path))
+            if not force:
+                if now - self._fetched_at < self._min_refetch:
+                    return False
+                self._fetched_at = now
+            await self._load()
             return True
+
+    async def _load(self) -> None:
+        self.fetch_count += 1
+        if self.url:
+            async with httpx.AsyncClient(transport=self._transport, timeout=5) as client:
+                response = await client.get(self.url)
+                response.raise_for_status()
+                self._keys = KeySet.import_key_set(response.json())
+        elif self.path is not None:
+            self._keys = KeySet.import_key_set(_read_jwks(self.path))
 
 
 def _read_jwks(path: Path) -> Any:
@@ -148,7 +158,8 @@ def _read_jwks(path: Path) -> Any:
 
 
 class TokenVerifier:
-    """Verifies RFC 9068 access tokens: RS256 only, typ, iss, aud, exp and nbf required."""
+    """Verifies RFC 9068 access tokens: RS256 only; typ, kid, iss, aud, exp, sub, client_id,
+    iat and jti required; nbf honoured when present."""
 
     def __init__(
         self,
@@ -187,6 +198,10 @@ class TokenVerifier:
             aud={"essential": True, "value": self.audience},
             exp={"essential": True},
             sub={"essential": True},
+            # RFC 9068 §2.2: an ID token or any other JWT lacks these.
+            client_id={"essential": True},
+            iat={"essential": True},
+            jti={"essential": True},
         )
         try:
             registry.validate(claims)

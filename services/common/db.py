@@ -123,10 +123,22 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
 
 
-async def _request_session(request: Request) -> AsyncIterator[AsyncSession]:
+async def lock_key(session: AsyncSession, key: str) -> None:
+    """Serialise writers of one key (an Idempotency-Key) until this transaction ends.
+
+    PostgreSQL: a transaction-level advisory lock, so a concurrent retry waits for the first
+    attempt to commit and then finds its result. SQLite: write sessions begin IMMEDIATE and
+    are serialised already.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        connection = await session.connection()
+        await connection.execute(
+            text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))"), {"key": key}
+        )
+
+
+async def _unit_of_work(factory: async_sessionmaker[AsyncSession]) -> AsyncIterator[AsyncSession]:
     """One unit of work per request: commit on success, roll back on any error."""
-    database: Database = request.app.state.db
-    factory = database.write_sessions if request.method in WRITE_METHODS else database.sessions
     async with factory() as session:
         try:
             yield session
@@ -136,6 +148,20 @@ async def _request_session(request: Request) -> AsyncIterator[AsyncSession]:
             raise
 
 
-# scope="function": the commit runs before the response is sent, so a failed commit is
-# reported to the caller instead of being acknowledged with a 200.
+async def _request_session(request: Request) -> AsyncIterator[AsyncSession]:
+    database: Database = request.app.state.db
+    factory = database.write_sessions if request.method in WRITE_METHODS else database.sessions
+    async for session in _unit_of_work(factory):
+        yield session
+
+
+async def _write_session(request: Request) -> AsyncIterator[AsyncSession]:
+    # For reads that also write (an audit entry, a throttle count): on SQLite a read transaction
+    # that later writes fails at once with "database is locked" when another writer went first.
+    async for session in _unit_of_work(request.app.state.db.write_sessions):
+        yield session
+
+
 SessionDep = Annotated[AsyncSession, Depends(_request_session, scope="function")]
+# A GET that writes: its session begins as a writer (SQLite: BEGIN IMMEDIATE, waits its turn).
+WriteSessionDep = Annotated[AsyncSession, Depends(_write_session, scope="function")]

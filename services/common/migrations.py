@@ -8,7 +8,7 @@ from typing import Any, Literal
 from alembic import command, context
 from alembic.autogenerate.api import AutogenContext
 from alembic.config import Config
-from sqlalchemy import MetaData, TypeDecorator, pool
+from sqlalchemy import MetaData, TypeDecorator, event, pool
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import async_engine_from_config
 from sqlmodel.sql.sqltypes import AutoString
@@ -40,6 +40,12 @@ async def upgrade(service: str, database_url: str, revision: str = "head") -> No
         _ensure_sqlite_dir(database_url)
     config = alembic_config(service, database_url)
     database = Database(database_url)
+    sqlite = is_sqlite(database_url)
+    if sqlite:
+        # Batch migrations copy a table and drop the old one: with rows referring to it,
+        # SQLite refuses unless foreign keys are off. The PRAGMA is a no-op inside a
+        # transaction, so it is set as the connection opens; the keys are checked at the end.
+        event.listen(database.engine.sync_engine, "connect", _foreign_keys_off)
     try:
         async with database.write_sessions() as session:
             connection = await session.connection()
@@ -47,11 +53,21 @@ async def upgrade(service: str, database_url: str, revision: str = "head") -> No
             def run(sync_conn: Connection) -> None:
                 config.attributes["connection"] = sync_conn
                 command.upgrade(config, revision)
+                if sqlite:
+                    broken = sync_conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                    if broken:
+                        raise RuntimeError(f"{service}: 迁移后外键不一致：{broken[:5]}")
 
             await connection.run_sync(run)
             await session.commit()
     finally:
         await database.dispose()
+
+
+def _foreign_keys_off(dbapi_conn: Any, _record: Any) -> None:
+    cursor = dbapi_conn.cursor()
+    cursor.execute("PRAGMA foreign_keys=OFF")
+    cursor.close()
 
 
 def run_env(target_metadata: MetaData, service: str) -> None:

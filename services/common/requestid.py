@@ -1,7 +1,7 @@
 """Request ids: taken from a trusted caller (the gateway) or made here, and echoed back."""
 
+import os
 import re
-import uuid
 from contextvars import ContextVar
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -16,7 +16,7 @@ def current_request_id() -> str | None:
 
 
 def new_request_id() -> str:
-    return uuid.uuid4().hex
+    return os.urandom(16).hex()  # 32 hex digits, as uuid4().hex, without building a UUID
 
 
 class RequestIdMiddleware:
@@ -36,9 +36,10 @@ class RequestIdMiddleware:
         if incoming != request_id:
             # Whatever runs below (an in-process service, or a proxied one) sees the same id.
             scope = dict(scope)
-            scope["headers"] = [
-                (k, v) for k, v in scope.get("headers", []) if k.lower() != b"x-request-id"
-            ] + [(b"x-request-id", raw)]
+            headers = scope.get("headers", [])
+            if incoming is not None:
+                headers = [(k, v) for k, v in headers if k.lower() != b"x-request-id"]
+            scope["headers"] = [*headers, (b"x-request-id", raw)]
 
         async def send_with_id(message: Message) -> None:
             if message["type"] == "http.response.start":

@@ -8,18 +8,21 @@ from starlette.types import ASGIApp
 
 from services.common.app import build_service_app, peer_client
 from services.documents.attachments.routes import router as attachments_router
+from services.documents.exports.routes import router as exports_router
+from services.documents.feed.routes import router as feed_router
 from services.documents.gazette.routes import router as gazette_router
 from services.documents.interpretations.routes import router as interpretations_router
 from services.documents.ledger.routes import router as ledger_router
 from services.documents.legacy.routes import router as legacy_router
 from services.documents.lifecycle.routes import router as lifecycle_router
+from services.documents.lifespan import documents_lifespan
 from services.documents.records.routes import router as records_router
 from services.documents.reference.routes import router as reference_router
 from services.documents.reports.routes import router as reports_router
 from services.documents.scheduler import scheduler_lifespan
-from services.documents.search.lifespan import search_lifespan
 from services.documents.search.routes import router as search_router
 from services.documents.settings import DocumentsSettings
+from services.documents.webhooks.routes import router as webhooks_router
 from services.documents.workdays import NoticeCalendar
 
 PEERS: tuple[str, ...] = ("catalog",)
@@ -47,7 +50,7 @@ def create_app(
             await stack.enter_async_context(
                 scheduler_lifespan(app, notices, settings.documents_jobs_interval_seconds)
             )
-            await stack.enter_async_context(search_lifespan(app))
+            await stack.enter_async_context(documents_lifespan(app))
             yield
 
     return build_service_app(
@@ -58,6 +61,7 @@ def create_app(
             # GET /api/v1/documents is the document list, so this service has no index route.
             # Fixed paths (/types, /ledger …) before /{document_id}, which would shadow them.
             reference_router,
+            webhooks_router,
             interpretations_router,
             gazette_router,
             ledger_router,
@@ -67,6 +71,8 @@ def create_app(
             lifecycle_router,
             attachments_router,
             records_router,
+            feed_router,
+            exports_router,
         ],
         peers=peers,
         peer_names=PEERS,

@@ -5,11 +5,12 @@ from typing import ClassVar
 
 from pydantic import Field, field_validator
 
-from services.common.settings import ServiceSettings
+from services.common.settings import Environment, ServiceSettings
 from services.documents.search.config import SearchOptions
+from services.documents.webhooks.config import WebhookOptions
 
 
-class DocumentsSettings(ServiceSettings, SearchOptions):
+class DocumentsSettings(ServiceSettings, SearchOptions, WebhookOptions):
     service_name: ClassVar[str] = "documents"
     documents_database_url: str | None = Field(
         None,
@@ -38,3 +39,10 @@ class DocumentsSettings(ServiceSettings, SearchOptions):
     @property
     def attachments_root(self) -> Path:
         return self.attachments_dir or self.data_dir / "attachments"
+
+    @property
+    def webhook_private_targets_allowed(self) -> bool:
+        """Loopback and private webhook targets: refused in production unless configured."""
+        if self.webhook_allow_private_targets is not None:
+            return self.webhook_allow_private_targets
+        return self.environment is not Environment.PRODUCTION

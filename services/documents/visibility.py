@@ -6,6 +6,7 @@ those too for the agencies they act for (lead or joint issuer); platform admins 
 """
 
 import uuid
+from typing import Protocol
 
 from sqlalchemy import ColumnElement, and_, or_, true
 from sqlmodel import col, select
@@ -53,7 +54,16 @@ def visible_documents(caller: Principal) -> ColumnElement[bool]:
     return or_(public_filter(), own)
 
 
-def is_public(document: Document) -> bool:
+class PublicationState(Protocol):
+    """A document or a row of its columns: what ``is_public`` reads."""
+
+    @property
+    def status(self) -> str: ...
+    @property
+    def disclosure(self) -> str | None: ...
+
+
+def is_public(document: PublicationState) -> bool:
     return document.status == PublicationStatus.PUBLISHED and document.disclosure == (
         Disclosure.PUBLIC
     )

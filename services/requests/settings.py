@@ -44,6 +44,12 @@ class RequestsSettings(ServiceSettings):
     requests_track_failures_per_client: int = Field(
         20, ge=1, description="Wrong tracking attempts per client address before throttling."
     )
+    requests_pii_retention_days: int = Field(
+        1095,
+        ge=1,
+        description="Days after a request is closed before `gongkai purge-pii` removes the "
+        "applicant's personal data (statistics fields are kept).",
+    )
     requests_track_window_seconds: int = Field(
         900, ge=1, description="Window over which wrong tracking attempts are counted."
     )

@@ -134,6 +134,7 @@ def _assert_problem(response: httpx.Response, status: int) -> dict:
 
 
 async def test_validation_errors_name_the_field_in_chinese(probe: httpx.AsyncClient) -> None:
+    """AUTHZ-04: an unknown field ("role") is refused with 422 (extra="forbid")."""
     response = await probe.post(
         "/api/v1/probe/letters",
         json={"applicant": {"name": "", "age": -1, "role": "admin"}, "pages": "many"},
@@ -230,6 +231,9 @@ async def test_access_declarations(probe: httpx.AsyncClient, tokens: TokenMinter
 async def test_step_up_needs_a_recent_multi_factor_login(
     probe: httpx.AsyncClient, tokens: TokenMinter
 ) -> None:
+    """AUTHZ-05 on a probe route (through the gateway with our server's tokens:
+    tests/gateway/test_authz.py).
+    """
     now = int(time.time())
     base = {"roles": ["publisher"], "scopes": ["documents:publish"]}
     cases = [

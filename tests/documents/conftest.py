@@ -39,6 +39,8 @@ async def world(
             tokens=tokens,
             database_url=documents.database_url,
             attachments_root=documents.attachments_root,
+            catalog_database_url=settings["catalog"].database_url,
+            data_dir=documents.data_dir,
             agency=agency,
             other=other,
         )

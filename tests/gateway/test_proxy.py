@@ -7,6 +7,7 @@ own behaviour (streaming, timeouts, header hygiene, failures) can be pinned exac
 import asyncio
 import time
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import httpx
 import pytest
@@ -57,8 +58,15 @@ async def _large(_request: Request) -> StreamingResponse:
     return StreamingResponse(body(), media_type="application/octet-stream")
 
 
+async def _sets_cookie(_request: Request) -> Response:
+    response = JSONResponse({"set": True})
+    response.set_cookie("session", "secret-of-user-a", path="/")
+    return response
+
+
 UPSTREAM = Starlette(
     routes=[
+        Route("/api/v1/catalog/cookie", _sets_cookie),
         Route("/api/v1/catalog/stream", _stream),
         Route("/api/v1/catalog/slow", _slow),
         Route("/api/v1/catalog/echo", _echo, methods=["GET", "POST"]),
@@ -177,3 +185,27 @@ async def test_down_service_gives_502(proxied: str) -> None:
     assert ready.status_code == 503
     assert ready.json()["checks"]["catalog"]["status"] == "ok"
     assert ready.json()["checks"]["documents"]["status"] == "unreachable"
+
+
+async def test_upstream_cookies_are_never_replayed_to_other_callers(
+    upstream_url: str, tmp_path: Path
+) -> None:
+    """The proxy's client keeps no cookie jar: a Set-Cookie answered to one caller goes to that
+    caller only, never back to the service on someone else's request (upstream by host name)."""
+    by_name = upstream_url.replace("127.0.0.1", "localhost")
+    dead = f"http://127.0.0.1:{free_port()}"
+    settings = GatewaySettings(
+        _env_file=None,
+        data_dir=tmp_path,
+        catalog_url=by_name,
+        documents_url=dead,
+        requests_url=dead,
+    )
+    async with serving(create_app(settings)) as url, httpx.AsyncClient() as client:
+        first = await client.get(f"{url}/api/v1/catalog/cookie")
+        assert first.status_code == 200, first.text
+        assert "secret-of-user-a" in first.headers["set-cookie"]
+        async with httpx.AsyncClient() as other:
+            echoed = await other.get(f"{url}/api/v1/catalog/echo")
+    assert echoed.status_code == 200
+    assert "cookie" not in echoed.json()["headers"]

@@ -1,5 +1,6 @@
 """Requests fixtures: the whole system with two agencies registered in the catalog."""
 
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
 import httpx
@@ -11,7 +12,9 @@ from services.common.auth import Role
 from services.common.settings import SERVICE_NAMES, ServiceSettings
 from services.requests.settings import RequestsSettings
 from tests.conftest import ServiceSettingsFactory
+from tests.support.apps import client_for
 from tests.support.catalog import ZHANGYE_DIVISIONS, agency_body
+from tests.support.pii import check_response
 from tests.support.tokens import TokenMinter
 
 
@@ -41,6 +44,14 @@ async def gateway(
 ) -> Gateway:
     """The whole system, with the services' settings at hand (to look into the database)."""
     return create_app(gateway_settings, system_settings)
+
+
+@pytest.fixture
+async def client(gateway: Gateway) -> AsyncIterator[httpx.AsyncClient]:
+    """The all-in-one system, with PII-01 asserted on every /api/v1/requests* response."""
+    async with client_for(gateway) as http:
+        http.event_hooks["response"].append(check_response)
+        yield http
 
 
 @pytest.fixture

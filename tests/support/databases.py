@@ -70,6 +70,17 @@ class DatabaseFactory:
         self._created.append(name)
         return _with_database(POSTGRES_URL, name).replace("postgresql://", "postgresql+asyncpg://")
 
+    async def empty(self, service: str) -> str:
+        """A database URL with nothing in it, not even the schema (to migrate step by step)."""
+        self._counter += 1
+        if self.backend == "sqlite":
+            target = self.root / f"{service}-empty-{self._counter}.db"
+            return f"sqlite+aiosqlite:///{target.as_posix()}"
+        name = f"gk_{self.run}_{service}_{self._counter}"
+        await self._admin(f'CREATE DATABASE "{name}"')
+        self._created.append(name)
+        return _with_database(POSTGRES_URL, name).replace("postgresql://", "postgresql+asyncpg://")
+
     async def _build_template(self, service: str) -> str:
         if self.backend == "sqlite":
             path = self.root / f"template-{service}.db"

@@ -50,6 +50,8 @@ class World:
     tokens: TokenMinter
     database_url: str = ""
     attachments_root: Path = Path()
+    catalog_database_url: str = ""
+    data_dir: Path = Path()
     agency: dict[str, Any] = field(default_factory=dict)
     other: dict[str, Any] = field(default_factory=dict)
 

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import httpx
 
+from tests.support import logcheck
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -58,14 +60,15 @@ class ServerProcess:
         raise TimeoutError(f"{url} not ready after {timeout}s:\n{self.log()}")
 
     def stop(self) -> None:
-        if self.proc is None or self.proc.poll() is not None:
-            return
-        self.proc.send_signal(signal.SIGTERM)
-        try:
-            self.proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        if self.proc is not None:
+            logcheck.keep_process_log(self.log_path, self.args[0])  # grepped after the run
 
     def log(self) -> str:
         return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""

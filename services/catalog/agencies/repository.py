@@ -1,5 +1,6 @@
 """SQL of agencies."""
 
+import datetime as dt
 import uuid
 from collections.abc import Sequence
 
@@ -29,10 +30,13 @@ async def page(
     division_prefix: str | None,
     kind: AgencyKind | None,
     parent_id: uuid.UUID | None,
+    updated_since: dt.datetime | None = None,
     after: Sequence[object] | None,
     limit: int,
 ) -> list[Agency]:
     conditions: list[ColumnElement[bool]] = []
+    if updated_since is not None:
+        conditions.append(col(Agency.updated_at) >= updated_since)
     if variants:
         text = col(Agency.search_text)
         conditions.append(or_(*(text.contains(v, autoescape=True) for v in variants)))

@@ -1,9 +1,11 @@
 """Rules of agencies: a valid credit code once, an existing division, writes by their own staff."""
 
+import datetime as dt
 import uuid
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from services.catalog import concurrency
 from services.catalog.agencies import repository
 from services.catalog.agencies.models import KIND_LABELS, Agency, AgencyKind
 from services.catalog.agencies.names import query_variants, search_text
@@ -16,6 +18,8 @@ from services.catalog.agencies.schemas import (
     GuideRead,
     Regulation,
 )
+from services.catalog.changes import repository as change_log
+from services.catalog.changes.models import Action, Stream
 from services.catalog.columns import column
 from services.catalog.divisions import repository as divisions
 from services.catalog.divisions import service as division_service
@@ -70,7 +74,7 @@ def links(agency_id: uuid.UUID) -> AgencyLinks:
         self=base,
         guide=f"{base}/guide",
         regulations=f"{base}/regulations",
-        statutory_content=f"/api/v1/documents?agency={agency_id}",
+        statutory_content=f"/api/v1/documents?agency_id={agency_id}",
         annual_reports=f"/api/v1/requests/reports/annual?agency={agency_id}",
         on_request=f"/api/v1/requests?agency={agency_id}",
         catalog=f"/api/v1/catalog/items?agency={agency_id}",
@@ -121,6 +125,7 @@ async def list_page(
     kind: AgencyKind | None,
     parent_id: uuid.UUID | None,
     page: PageParams,
+    updated_since: dt.datetime | None = None,
 ) -> tuple[list[Agency], str | None]:
     prefix = (
         division_service.prefix_of(await division_service.get(session, within)) if within else None
@@ -133,6 +138,7 @@ async def list_page(
         division_prefix=prefix,
         kind=kind,
         parent_id=parent_id,
+        updated_since=updated_since,
         after=decode_cursor(page.cursor, keys) if page.cursor else None,
         limit=page.limit + 1,
     )
@@ -164,16 +170,26 @@ async def create(session: AsyncSession, *, caller: Principal, data: AgencyCreate
     agency.search_text = search_text([agency.name, agency.short_name, *agency.aliases])
     session.add(agency)
     await session.flush()
+    await change_log.append(
+        session, entity=Stream.AGENCY, entity_id=agency.id, action=Action.CREATE,
+        agency_id=agency.id,
+    )  # fmt: skip
     return agency
 
 
 async def update(
-    session: AsyncSession, *, caller: Principal, agency_id: uuid.UUID, data: AgencyUpdate
+    session: AsyncSession,
+    *,
+    caller: Principal,
+    agency_id: uuid.UUID,
+    data: AgencyUpdate,
+    if_match: str | None = None,
 ) -> Agency:
     """Staff of the agency (its admins) or platform admins; moving it needs a platform admin."""
     agency = await get(session, agency_id)
     if not caller.acts_for(agency.id):
         raise Forbidden("只能修改本机关的信息。")
+    await concurrency.check(session, agency, "updated_at", if_match, "机关信息")
     changes = data.model_dump(exclude_unset=True)
     if "parent_id" in changes and changes["parent_id"] != agency.parent_id:
         if not caller.is_platform_admin:
@@ -196,6 +212,10 @@ async def update(
     agency.updated_at = utcnow()
     session.add(agency)
     await session.flush()
+    await change_log.append(
+        session, entity=Stream.AGENCY, entity_id=agency.id, action=Action.UPDATE,
+        agency_id=agency.id,
+    )  # fmt: skip
     return agency
 
 

@@ -47,7 +47,7 @@ async def import_catalog(
     response_class=Response,
     responses={
         200: {"content": {XLSX: {}}, "description": "Excel 目录"},
-        **problem_responses(404, 422),
+        **problem_responses(401, 403, 404, 422),
     },
 )
 async def export_catalog(

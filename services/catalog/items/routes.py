@@ -3,8 +3,9 @@
 import uuid
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi import APIRouter, Depends, Header, Query, Request, Response
 
+from services.catalog import concurrency
 from services.catalog.items import service
 from services.catalog.items.models import DisclosureLevel, DisclosureMode
 from services.catalog.items.schemas import (
@@ -31,6 +32,9 @@ Editor = Annotated[
 ]
 StaffReader = Annotated[Principal, requires(roles=STAFF_ROLES, scopes=["catalog:read"])]
 Anyone = Annotated[Principal, public()]
+IfMatch = Annotated[
+    str | None, Header(alias="If-Match", max_length=200, description="读取草稿时的 ETag")
+]
 
 
 @router.post(
@@ -85,24 +89,37 @@ async def read_item(
     item_id: uuid.UUID,
     session: SessionDep,
     caller: Anyone,
+    response: Response,
     view: Annotated[
         Literal["published", "draft"], Query(description="draft：草稿（仅本机关工作人员）")
     ] = "published",
 ) -> ItemRead:
-    """读取公开事项：默认为当前发布版本中的内容."""
-    return await service.read(session, caller=caller, item_id=item_id, draft=view == "draft")
+    """读取公开事项：默认为当前发布版本中的内容；草稿带 ETag，修改时放入 If-Match."""
+    read = await service.read(session, caller=caller, item_id=item_id, draft=view == "draft")
+    if view == "draft":
+        item = await service.draft_item(session, caller, item_id)
+        response.headers["ETag"] = concurrency.etag(item.updated_at)
+    return read
 
 
 @router.patch(
     "/items/{item_id}",
     response_model=ItemRead,
-    responses=problem_responses(401, 403, 404, 409, 422),
+    responses=problem_responses(401, 403, 404, 409, 412, 422),
 )
 async def update_item(
-    item_id: uuid.UUID, body: ItemUpdate, session: SessionDep, caller: Editor
+    item_id: uuid.UUID,
+    body: ItemUpdate,
+    session: SessionDep,
+    caller: Editor,
+    response: Response,
+    if_match: IfMatch = None,
 ) -> ItemRead:
-    """修改目录草稿中的事项."""
-    item = await service.update(session, caller=caller, item_id=item_id, data=body)
+    """修改目录草稿中的事项（带 If-Match 时，事项已被他人修改则返回 412）."""
+    item = await service.update(
+        session, caller=caller, item_id=item_id, data=body, if_match=if_match
+    )
+    response.headers["ETag"] = concurrency.etag(item.updated_at)
     return (await service.drafts_read(session, [item]))[0]
 
 

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from pydantic import ValidationError
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from services.catalog import concurrency
 from services.catalog.agencies import service as agencies
 from services.catalog.agencies.models import Agency
 from services.catalog.columns import column
@@ -168,9 +169,15 @@ async def replace(
 
 
 async def update(
-    session: AsyncSession, *, caller: Principal, item_id: uuid.UUID, data: ItemUpdate
+    session: AsyncSession,
+    *,
+    caller: Principal,
+    item_id: uuid.UUID,
+    data: ItemUpdate,
+    if_match: str | None = None,
 ) -> CatalogItem:
     item = await draft_item(session, caller, item_id)
+    await concurrency.check(session, item, "updated_at", if_match, "该事项")
     agency = await agencies.get(session, item.agency_id)
     changes = data.model_dump(exclude_unset=True)
     position = changes.pop("position", None)

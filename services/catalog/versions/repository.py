@@ -1,5 +1,6 @@
 """SQL of published versions and their items."""
 
+import datetime as dt
 import uuid
 from collections.abc import Sequence
 
@@ -92,3 +93,9 @@ async def page(
         query = query.where(after)
     order = (col(PublishedItem.agency_id), col(PublishedItem.position), col(PublishedItem.item_id))
     return list(await session.exec(query.order_by(*order).limit(limit)))
+
+
+def published_since(moment: dt.datetime) -> ColumnElement[bool]:
+    """Published items of the versions published at or after ``moment``."""
+    versions = select(CatalogVersion.id).where(col(CatalogVersion.published_at) >= moment)
+    return col(PublishedItem.version_id).in_(versions)

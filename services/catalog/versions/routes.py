@@ -3,11 +3,11 @@
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi import APIRouter, Depends, Path, Query, Request, Response
 
 from services.catalog.agencies import service as agencies
 from services.catalog.items.models import DisclosureLevel, DisclosureMode
-from services.catalog.items.schemas import ItemList
+from services.catalog.items.schemas import ItemList, ItemRead
 from services.catalog.versions import service
 from services.catalog.versions.schemas import (
     CatalogDiff,
@@ -19,6 +19,7 @@ from services.catalog.versions.schemas import (
 from services.common.auth import STAFF_ROLES, Principal, Role, public, requires
 from services.common.db import SessionDep
 from services.common.errors import problem_responses
+from services.common.listing import NOT_MODIFIED, ListQuery, list_query, list_response
 from services.common.pagination import PageParams, next_link, page_params
 
 router = APIRouter(prefix="/api/v1/catalog", tags=["目录版本与浏览"])
@@ -43,6 +44,7 @@ Level = Annotated[
 MAX_VERSION = 1_000_000
 VersionNumber = Annotated[int, Path(ge=1, le=MAX_VERSION, description="版本号")]
 Domain = Annotated[uuid.UUID | None, Query(description="领域（含并入它的领域）")]
+Listing = Annotated[ListQuery, Depends(list_query(ItemRead))]
 
 
 @router.post(
@@ -86,7 +88,7 @@ async def read_version(
 @router.get(
     "/agencies/{agency_id}/versions/{number}/items",
     response_model=ItemList,
-    responses=problem_responses(400, 404, 422),
+    responses={**problem_responses(400, 404, 422), **NOT_MODIFIED},
 )
 async def list_version_items(
     request: Request,
@@ -95,16 +97,18 @@ async def list_version_items(
     session: SessionDep,
     _caller: Anyone,
     page: Annotated[PageParams, Depends(page_params)],
+    query: Listing,
     domain: Domain = None,
     mode: Mode = None,
     level: Level = None,
-) -> ItemList:
-    """某一发布版本中的公开事项."""
+) -> Response:
+    """某一发布版本中的公开事项（updated_since 晚于该版本发布时为空）."""
     rows, cursor = await service.published_page(
         session, agency_id=agency_id, number=number, within=None, domain_id=domain, mode=mode,
-        level=level, page=page,
+        level=level, page=page, updated_since=query.updated_since,
     )  # fmt: skip
-    return ItemList(items=rows, next_cursor=cursor, next=next_link(request, cursor))
+    envelope = ItemList(items=rows, next_cursor=cursor, next=next_link(request, cursor))
+    return list_response(request, envelope, query)
 
 
 @router.get(
@@ -152,12 +156,17 @@ async def agency_domains(
     return await service.domain_counts(session, agency=agency, mode=mode, level=level)
 
 
-@router.get("/items", response_model=ItemList, responses=problem_responses(400, 404, 422))
+@router.get(
+    "/items",
+    response_model=ItemList,
+    responses={**problem_responses(400, 404, 422), **NOT_MODIFIED},
+)
 async def browse_items(
     request: Request,
     session: SessionDep,
     _caller: Anyone,
     page: Annotated[PageParams, Depends(page_params)],
+    query: Listing,
     agency: Annotated[uuid.UUID | None, Query(description="机关")] = None,
     within: Annotated[
         str | None, Query(max_length=12, description="所在区划为此区划或其下级的机关")
@@ -165,10 +174,11 @@ async def browse_items(
     domain: Domain = None,
     mode: Mode = None,
     level: Level = None,
-) -> ItemList:
+) -> Response:
     """浏览各机关当前发布的目录：区划 → 机关 → 领域 → 事项，可按公开方式、公开层级筛选."""
     rows, cursor = await service.published_page(
         session, agency_id=agency, number=None, within=within, domain_id=domain, mode=mode,
-        level=level, page=page,
+        level=level, page=page, updated_since=query.updated_since,
     )  # fmt: skip
-    return ItemList(items=rows, next_cursor=cursor, next=next_link(request, cursor))
+    envelope = ItemList(items=rows, next_cursor=cursor, next=next_link(request, cursor))
+    return list_response(request, envelope, query)

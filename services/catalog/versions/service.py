@@ -1,5 +1,6 @@
 """Rules of versions: a draft is published as the next number, the previous stays readable."""
 
+import datetime as dt
 import uuid
 from collections import Counter
 from collections.abc import Sequence
@@ -8,6 +9,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from services.catalog.agencies import service as agencies
 from services.catalog.agencies.models import Agency
+from services.catalog.changes import repository as change_log
+from services.catalog.changes.models import Action, Stream
 from services.catalog.columns import column
 from services.catalog.divisions import service as division_service
 from services.catalog.domains import repository as domains
@@ -32,6 +35,12 @@ from services.catalog.versions.schemas import (
 from services.common.auth import Principal
 from services.common.errors import Conflict, NotFound, Unprocessable
 from services.common.pagination import PageParams, after_key, decode_cursor, encode_cursor
+
+FEED_ACTIONS = {
+    ChangeKind.ADDED: Action.CREATE,
+    ChangeKind.CHANGED: Action.UPDATE,
+    ChangeKind.REMOVED: Action.WITHDRAW,
+}
 
 
 def to_read(version: CatalogVersion) -> VersionRead:
@@ -108,6 +117,12 @@ async def publish(
             )
         )
     await session.flush()
+    # Only published items are public: the version's changes are the items' feed events.
+    for change in changes:
+        await change_log.append(
+            session, entity=Stream.CATALOG_ITEM, entity_id=change.id,
+            action=FEED_ACTIONS[change.kind], agency_id=agency.id,
+        )  # fmt: skip
     return published
 
 
@@ -170,8 +185,13 @@ async def published_page(
     mode: DisclosureMode | None,
     level: DisclosureLevel | None,
     page: PageParams,
+    updated_since: dt.datetime | None = None,
 ) -> tuple[list[ItemRead], str | None]:
-    """Published items: of one version, or of every agency's current version (browsing)."""
+    """Published items: of one version, or of every agency's current version (browsing).
+
+    An item changes only when a version publishes it, so ``updated_since`` keeps the items
+    of versions published since then.
+    """
     version_row = None
     if agency_id is not None and number is not None:
         version_row = await version(session, agency_id, number)
@@ -191,7 +211,10 @@ async def published_page(
         version_id=version_row.id if version_row else None,
         agency_id=agency_id,
         division_prefix=prefix,
-        conditions=items.row_filters(PublishedItem, domain_ids=family, mode=mode, level=level),
+        conditions=[
+            *items.row_filters(PublishedItem, domain_ids=family, mode=mode, level=level),
+            *([repository.published_since(updated_since)] if updated_since else []),
+        ],
         after=after,
         limit=page.limit + 1,
     )

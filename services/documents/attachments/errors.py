@@ -4,6 +4,7 @@ from services.common.errors import (
     GongkaiError,
     NotFound,
     PayloadTooLarge,
+    ServiceUnavailable,
     Unprocessable,
     UnsupportedMediaType,
 )
@@ -50,3 +51,18 @@ class RangeNotSatisfiable(GongkaiError):
             headers={"Content-Range": f"bytes */{size}"},
         )
         self.size = size
+
+
+class AttachmentStorageFull(GongkaiError):
+    """507: the storage has no room (disk full, quota, file size limit); nothing was kept."""
+
+    status = 507
+    code = "attachment-storage-full"
+    title = "附件存储空间不足"
+
+
+class AttachmentStorageUnavailable(ServiceUnavailable):
+    """503: the storage cannot be written (read-only, missing, permissions); nothing was kept."""
+
+    code = "attachment-storage-unavailable"
+    title = "附件存储暂时不可写"

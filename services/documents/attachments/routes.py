@@ -28,7 +28,7 @@ def _storage(request: Request) -> tuple[LocalStorage, int]:
     "/{document_id}/attachments",
     status_code=201,
     response_model=AttachmentRead,
-    responses=problem_responses(400, 401, 403, 404, 413, 415, 422),
+    responses=problem_responses(400, 401, 403, 404, 413, 415, 422, 503, 507),
 )
 async def upload_attachment(
     document_id: DocumentId,

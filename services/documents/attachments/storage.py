@@ -9,6 +9,7 @@ The same content uploaded twice is stored once: `StoredBlob.created` says whethe
 added it, and a caller that deletes must first make sure no other attachment names the key.
 """
 
+import errno
 import hashlib
 import logging
 import os
@@ -21,11 +22,18 @@ from typing import IO, Protocol
 
 import anyio
 
-from services.documents.attachments.errors import AttachmentTooLarge, BlobNotFound
+from services.documents.attachments.errors import (
+    AttachmentStorageFull,
+    AttachmentStorageUnavailable,
+    AttachmentTooLarge,
+    BlobNotFound,
+)
 
 logger = logging.getLogger("gongkai.documents.attachments")
 
 CHUNK = 64 * 1024
+# A write refused for want of room: disk full, quota exceeded, file size limit.
+_NO_ROOM = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG})
 HEAD_BYTES = 8192
 _KEY = re.compile(r"^[0-9a-f]{64}$")
 
@@ -98,8 +106,27 @@ class LocalStorage:
         """Store a stream; `AttachmentTooLarge` as soon as it passes `max_size` bytes.
 
         `verify(path)` runs on the complete temporary file (in a worker thread) before it is
-        stored; whatever it raises aborts the save and is passed on.
+        stored; whatever it raises aborts the save and is passed on. A storage that cannot
+        take the file (full, read-only) raises `AttachmentStorageFull` or
+        `AttachmentStorageUnavailable`; nothing is left behind either way.
         """
+        try:
+            return await self._save(chunks, max_size=max_size, verify=verify)
+        except ConnectionError:
+            raise  # the upload's stream broke (client gone), not the storage
+        except OSError as exc:
+            logger.error("attachment storage write failed: %s (errno %s)", exc.strerror, exc.errno)
+            if exc.errno in _NO_ROOM:
+                raise AttachmentStorageFull(
+                    "附件存储空间已满，本次上传未保存。请联系系统管理员清理或扩容后重新上传。"
+                ) from None
+            raise AttachmentStorageUnavailable(
+                "附件存储暂时无法写入，本次上传未保存。请稍后重试；如持续出现请联系系统管理员。"
+            ) from None
+
+    async def _save(
+        self, chunks: AsyncIterable[bytes], *, max_size: int, verify: Verifier | None
+    ) -> StoredBlob:
         await anyio.to_thread.run_sync(lambda: self._incoming.mkdir(parents=True, exist_ok=True))
         temporary = self._incoming / f"{secrets.token_hex(16)}.part"
         digest = hashlib.sha256()

@@ -8,6 +8,7 @@ from fastapi.responses import StreamingResponse
 
 from services.common.db import SessionDep
 from services.common.errors import NotFound, problem_responses
+from services.common.listing import NOT_MODIFIED, ListQuery, list_query, list_response
 from services.common.pagination import PageParams, next_link, page_params
 from services.documents.access import Anyone, Publisher, Writer
 from services.documents.attachments.http import content_disposition, etag, etag_matches
@@ -28,6 +29,7 @@ from services.documents.revisions.schemas import RevisionList, WithdrawBody
 from services.documents.settings import DocumentsSettings
 
 router = APIRouter(prefix="/api/v1/documents", tags=["政府公报"])
+Listing = Annotated[ListQuery, Depends(list_query(GazetteSummary))]
 IfMatch = Annotated[
     str | None, Header(alias="If-Match", max_length=200, description="读取时的 ETag")
 ]
@@ -37,20 +39,29 @@ def _summaries(rows: list[GazetteIssue]) -> list[GazetteSummary]:
     return [GazetteSummary.model_validate(r, from_attributes=True) for r in rows]
 
 
-@router.get("/gazette", response_model=GazetteList, responses=problem_responses(400, 422))
+@router.get(
+    "/gazette",
+    response_model=GazetteList,
+    responses={**problem_responses(400, 422), **NOT_MODIFIED},
+)
 async def list_issues(
     request: Request,
     session: SessionDep,
     caller: Anyone,
     page: Annotated[PageParams, Depends(page_params)],
+    query: Listing,
     year: Annotated[int | None, Query(ge=1949, le=2100, description="年度")] = None,
     agency_id: Annotated[uuid.UUID | None, Query(description="编辑机关")] = None,
-) -> GazetteList:
+) -> Response:
     """政府公报各期，按出版日期倒序."""
     rows, cursor = await service.list_page(
-        session, caller=caller, year=year, agency_id=agency_id, document_id=None, page=page
+        session, caller=caller, year=year, agency_id=agency_id, document_id=None, page=page,
+        updated_since=query.updated_since,
+    )  # fmt: skip
+    envelope = GazetteList(
+        items=_summaries(rows), next_cursor=cursor, next=next_link(request, cursor)
     )
-    return GazetteList(items=_summaries(rows), next_cursor=cursor, next=next_link(request, cursor))
+    return list_response(request, envelope, query)
 
 
 @router.post(
@@ -155,7 +166,9 @@ async def publish_issue(issue_id: uuid.UUID, session: SessionDep, caller: Publis
 
 
 @router.get(
-    "/{document_id}/gazette", response_model=GazetteList, responses=problem_responses(404, 422)
+    "/{document_id}/gazette",
+    response_model=GazetteList,
+    responses={**problem_responses(400, 404, 422), **NOT_MODIFIED},
 )
 async def document_gazette(
     document_id: DocumentId,
@@ -163,12 +176,17 @@ async def document_gazette(
     session: SessionDep,
     caller: Anyone,
     page: Annotated[PageParams, Depends(page_params)],
-) -> GazetteList:
+    query: Listing,
+) -> Response:
     """刊登该文件的各期公报."""
     rows, cursor = await service.list_page(
-        session, caller=caller, year=None, agency_id=None, document_id=document_id, page=page
+        session, caller=caller, year=None, agency_id=None, document_id=document_id, page=page,
+        updated_since=query.updated_since,
+    )  # fmt: skip
+    envelope = GazetteList(
+        items=_summaries(rows), next_cursor=cursor, next=next_link(request, cursor)
     )
-    return GazetteList(items=_summaries(rows), next_cursor=cursor, next=next_link(request, cursor))
+    return list_response(request, envelope, query)
 
 
 @router.put(

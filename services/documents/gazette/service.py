@@ -1,5 +1,6 @@
 """Rules of the gazette: an agency's staff compile issues of 主动公开 documents and publish them."""
 
+import datetime as dt
 import uuid
 from collections.abc import Sequence
 from pathlib import Path
@@ -192,8 +193,11 @@ async def list_page(
     agency_id: uuid.UUID | None,
     document_id: uuid.UUID | None,
     page: PageParams,
+    updated_since: dt.datetime | None = None,
 ) -> tuple[list[GazetteIssue], str | None]:
     conditions = [_visible(caller)]
+    if updated_since is not None:
+        conditions.append(col(GazetteIssue.updated_at) >= updated_since)
     if year is not None:
         conditions.append(col(GazetteIssue.year) == year)
     if agency_id is not None:

@@ -9,6 +9,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from services.common.auth import Principal
 from services.common.db import SessionDep
 from services.common.errors import problem_responses
+from services.common.listing import NOT_MODIFIED, ListQuery, list_query, list_response
 from services.common.pagination import PageParams, next_link, page_params
 from services.documents.access import Anyone, Publisher, Writer
 from services.documents.interpretations import service
@@ -24,6 +25,7 @@ from services.documents.revisions import service as revisions
 from services.documents.revisions.schemas import RevisionList, WithdrawBody
 
 router = APIRouter(prefix="/api/v1/documents", tags=["政策解读"])
+Listing = Annotated[ListQuery, Depends(list_query(InterpretationRead))]
 IfMatch = Annotated[
     str | None, Header(alias="If-Match", max_length=200, description="读取时的 ETag")
 ]
@@ -37,21 +39,27 @@ async def _read(
 
 
 @router.get(
-    "/interpretations", response_model=InterpretationList, responses=problem_responses(400, 422)
+    "/interpretations",
+    response_model=InterpretationList,
+    responses={**problem_responses(400, 422), **NOT_MODIFIED},
 )
 async def list_interpretations(
     request: Request,
     session: SessionDep,
     caller: Anyone,
     page: Annotated[PageParams, Depends(page_params)],
-) -> InterpretationList:
+    query: Listing,
+) -> Response:
     """政策解读列表（公众只看到已发布、且所解读文件公开的解读）."""
-    rows, cursor = await service.list_page(session, caller=caller, document_id=None, page=page)
-    return InterpretationList(
+    rows, cursor = await service.list_page(
+        session, caller=caller, document_id=None, page=page, updated_since=query.updated_since
+    )
+    envelope = InterpretationList(
         items=await service.to_reads(session, caller, rows),
         next_cursor=cursor,
         next=next_link(request, cursor),
     )
+    return list_response(request, envelope, query)
 
 
 @router.post(
@@ -164,7 +172,7 @@ async def publish_interpretation(
 @router.get(
     "/{document_id}/interpretations",
     response_model=InterpretationList,
-    responses=problem_responses(400, 404, 422),
+    responses={**problem_responses(400, 404, 422), **NOT_MODIFIED},
 )
 async def document_interpretations(
     document_id: DocumentId,
@@ -172,13 +180,16 @@ async def document_interpretations(
     session: SessionDep,
     caller: Anyone,
     page: Annotated[PageParams, Depends(page_params)],
-) -> InterpretationList:
+    query: Listing,
+) -> Response:
     """文件的政策解读."""
     rows, cursor = await service.list_page(
-        session, caller=caller, document_id=document_id, page=page
-    )
-    return InterpretationList(
+        session, caller=caller, document_id=document_id, page=page,
+        updated_since=query.updated_since,
+    )  # fmt: skip
+    envelope = InterpretationList(
         items=await service.to_reads(session, caller, rows),
         next_cursor=cursor,
         next=next_link(request, cursor),
     )
+    return list_response(request, envelope, query)

@@ -283,8 +283,11 @@ async def list_page(
     caller: Principal,
     document_id: uuid.UUID | None,
     page: PageParams,
+    updated_since: dt.datetime | None = None,
 ) -> tuple[list[Interpretation], str | None]:
     conditions = [visibility.visible_interpretations(caller)]
+    if updated_since is not None:
+        conditions.append(col(Interpretation.updated_at) >= updated_since)
     if document_id is not None:
         document = await records.get_visible(session, caller, document_id)
         linked = await repository.linked_to(session, document.id)

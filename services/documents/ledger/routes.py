@@ -1,6 +1,5 @@
 """HTTP routes of the publication deadline ledger (staff only: it lists unpublished drafts)."""
 
-import datetime as dt
 import uuid
 from typing import Annotated
 
@@ -9,6 +8,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from services.common.auth import STAFF_ROLES, Principal, requires
 from services.common.db import SessionDep
 from services.common.errors import problem_responses
+from services.common.isodates import IsoDate
 from services.common.pagination import PageParams, next_link, page_params
 from services.documents import workdays
 from services.documents.ledger import service
@@ -18,8 +18,8 @@ router = APIRouter(prefix="/api/v1/documents", tags=["发布期限台账"])
 
 StaffReader = Annotated[Principal, requires(roles=sorted(STAFF_ROLES), scopes=["documents:read"])]
 AgencyParam = Annotated[uuid.UUID | None, Query(description="发文机关")]
-FromParam = Annotated[dt.date | None, Query(description="成文日期不早于")]
-ToParam = Annotated[dt.date | None, Query(description="成文日期不晚于")]
+FromParam = Annotated[IsoDate | None, Query(description="成文日期不早于")]
+ToParam = Annotated[IsoDate | None, Query(description="成文日期不晚于")]
 
 
 @router.get("/ledger", response_model=LedgerPage, responses=problem_responses(400, 401, 403, 422))

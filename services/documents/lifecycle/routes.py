@@ -1,6 +1,5 @@
 """HTTP routes of the lifecycle: publish, amend, repeal, expiry, events and validity."""
 
-import datetime as dt
 import uuid
 from typing import Annotated
 
@@ -8,6 +7,7 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 
 from services.common.db import SessionDep
 from services.common.errors import NotFound, problem_responses
+from services.common.isodates import IsoDateTime
 from services.common.pagination import PageParams, next_link, page_params
 from services.documents.access import Admin, Anyone, Publisher
 from services.documents.lifecycle import repository, service
@@ -26,11 +26,12 @@ from services.documents.lifecycle.schemas import (
 from services.documents.paths import DocumentId
 from services.documents.records import present
 from services.documents.records import service as records
+from services.documents.records.routes import IfMatch
 from services.documents.records.schemas import DocumentRead
 
 router = APIRouter(prefix="/api/v1/documents", tags=["文件生命周期"])
 
-WRITE_PROBLEMS = problem_responses(401, 403, 404, 409, 422)
+WRITE_PROBLEMS = problem_responses(401, 403, 404, 409, 412, 422)
 
 
 @router.post("/expiries", response_model=ExpiryResult, responses=problem_responses(401, 403))
@@ -45,7 +46,7 @@ async def event_feed(
     session: SessionDep,
     caller: Anyone,
     page: Annotated[PageParams, Depends(page_params)],
-    since: Annotated[dt.datetime | None, Query(description="此时刻以后记录的事件")] = None,
+    since: Annotated[IsoDateTime | None, Query(description="此时刻以后记录的事件")] = None,
     kind: Annotated[EventKind | None, Query(description="事件类型")] = None,
 ) -> EventFeed:
     """全部文件的生命周期事件（发布、修改、废止、失效 …），按记录时间先后；公众只见公开文件的."""
@@ -60,10 +61,15 @@ async def publish(
     session: SessionDep,
     caller: Publisher,
     body: PublishBody | None = None,
+    if_match: IfMatch = None,
 ) -> DocumentRead:
     """发布文件：须已确定公开属性；政策性文件须同步发布解读（三同步）."""
     document = await service.publish(
-        session, caller=caller, document_id=document_id, data=body or PublishBody()
+        session,
+        caller=caller,
+        document_id=document_id,
+        data=body or PublishBody(),
+        if_match=if_match,
     )
     response.headers["ETag"] = present.etag(document)
     return await present.read(session, document)
@@ -76,9 +82,12 @@ async def amend(
     response: Response,
     session: SessionDep,
     caller: Publisher,
+    if_match: IfMatch = None,
 ) -> DocumentRead:
     """登记后一文件对本文件的修改（已修改或部分失效），两份文件相互关联."""
-    document = await service.amend(session, caller=caller, document_id=document_id, data=body)
+    document = await service.amend(
+        session, caller=caller, document_id=document_id, data=body, if_match=if_match
+    )
     response.headers["ETag"] = present.etag(document)
     return await present.read(session, document)
 
@@ -90,9 +99,12 @@ async def repeal(
     response: Response,
     session: SessionDep,
     caller: Publisher,
+    if_match: IfMatch = None,
 ) -> DocumentRead:
     """废止文件：日期、作出废止的文件或决定、理由."""
-    document = await service.repeal(session, caller=caller, document_id=document_id, data=body)
+    document = await service.repeal(
+        session, caller=caller, document_id=document_id, data=body, if_match=if_match
+    )
     response.headers["ETag"] = present.etag(document)
     return await present.read(session, document)
 

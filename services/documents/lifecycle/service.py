@@ -94,10 +94,15 @@ async def _touch(session: AsyncSession, document: Document, kind: str, **payload
 
 
 async def publish(
-    session: AsyncSession, *, caller: Principal, document_id: uuid.UUID, data: PublishBody
+    session: AsyncSession,
+    *,
+    caller: Principal,
+    document_id: uuid.UUID,
+    data: PublishBody,
+    if_match: str | None = None,
 ) -> Document:
     """发布: needs a disclosure attribute, and for a policy document its interpretation (三同步)."""
-    document = await records.get_editable(session, caller, document_id)
+    document = await records.get_editable(session, caller, document_id, if_match=if_match)
     if document.status == PublicationStatus.PUBLISHED:
         raise Conflict("该文件已发布，不能重复发布。", code="already-published")
     if document.disclosure is None:
@@ -157,9 +162,9 @@ def _containing(rows: list[ValidityInterval], day: dt.date) -> ValidityInterval 
 
 
 async def _published_target(
-    session: AsyncSession, caller: Principal, document_id: uuid.UUID
+    session: AsyncSession, caller: Principal, document_id: uuid.UUID, if_match: str | None
 ) -> Document:
-    document = await records.get_editable(session, caller, document_id)
+    document = await records.get_editable(session, caller, document_id, if_match=if_match)
     if document.status != PublicationStatus.PUBLISHED:
         raise Conflict(
             "文件尚未发布，不能修改或废止；未发布的文件可直接编辑。", code="not-published"
@@ -200,10 +205,15 @@ async def _acting_document(
 
 
 async def amend(
-    session: AsyncSession, *, caller: Principal, document_id: uuid.UUID, data: AmendBody
+    session: AsyncSession,
+    *,
+    caller: Principal,
+    document_id: uuid.UUID,
+    data: AmendBody,
+    if_match: str | None = None,
 ) -> Document:
     """A later document amends this one from ``amended_on``: 已修改 (or 部分失效) from then."""
-    document = await _published_target(session, caller, document_id)
+    document = await _published_target(session, caller, document_id, if_match)
     amending = await _acting_document(
         session, caller, data.amending_document_id, document, "amending_document_id",
         data.amended_on,
@@ -251,10 +261,15 @@ async def amend(
 
 
 async def repeal(
-    session: AsyncSession, *, caller: Principal, document_id: uuid.UUID, data: RepealBody
+    session: AsyncSession,
+    *,
+    caller: Principal,
+    document_id: uuid.UUID,
+    data: RepealBody,
+    if_match: str | None = None,
 ) -> Document:
     """废止 from ``repealed_on`` by a document or a decision, with the reason; final."""
-    document = await _published_target(session, caller, document_id)
+    document = await _published_target(session, caller, document_id, if_match)
     repealing = (
         await _acting_document(
             session,

@@ -7,6 +7,7 @@ from sqlalchemy import text
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from services.documents.feed import projection
 from services.documents.outbox.models import OutboxEntry
 
 
@@ -31,6 +32,9 @@ async def append(
     entry = OutboxEntry(entity=entity, entity_id=entity_id, kind=kind, payload=payload or {})
     session.add(entry)
     await session.flush()
+    # The open-data feed's event is written in the same transaction as the change itself.
+    for dependent, dependent_id in await projection.record(session, entry):
+        await append(session, entity=dependent, entity_id=dependent_id, kind="visibility")
     return entry
 
 

@@ -27,10 +27,15 @@ NON_PUBLIC = (Disclosure.ON_REQUEST, Disclosure.WITHHELD)
 
 
 async def set_attribute(
-    session: AsyncSession, *, caller: Principal, document_id: uuid.UUID, data: DisclosureWrite
+    session: AsyncSession,
+    *,
+    caller: Principal,
+    document_id: uuid.UUID,
+    data: DisclosureWrite,
+    if_match: str | None = None,
 ) -> Document:
     """Set, confirm (the yearly review) or change the attribute; every call is kept."""
-    document = await records.get_editable(session, caller, document_id)
+    document = await records.get_editable(session, caller, document_id, if_match=if_match)
     records._check_disclosure(data.attribute, data.reason, data.legal_basis)
     previous = Disclosure(document.disclosure) if document.disclosure else None
     is_review = previous == data.attribute

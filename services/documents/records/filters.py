@@ -9,6 +9,8 @@ from pydantic import BaseModel
 from sqlalchemy import ColumnElement
 from sqlmodel import col, select
 
+from services.common.isodates import IsoDate
+from services.common.listing import UpdatedSince
 from services.documents.clock import today
 from services.documents.lifecycle.models import Validity
 from services.documents.records import repository
@@ -88,7 +90,7 @@ def document_filters(
     status: Annotated[PublicationStatus | None, Query(description="发布状态")] = None,
     disclosure: Annotated[Disclosure | None, Query(description="公开属性")] = None,
     in_force_on: Annotated[
-        dt.date | None, Query(description="在该日有效（现行有效、已修改、部分失效）的文件")
+        IsoDate | None, Query(description="在该日有效（现行有效、已修改、部分失效）的文件")
     ] = None,
     validity: Annotated[Validity | None, Query(description="今天的有效性")] = None,
     catalog_item: Annotated[uuid.UUID | None, Query(description="归入该目录事项的文件")] = None,
@@ -96,11 +98,9 @@ def document_filters(
     doc_number: Annotated[
         str | None, Query(max_length=100, description="发文字号（括号、空格写法不限）")
     ] = None,
-    written_from: Annotated[dt.date | None, Query(description="成文日期不早于")] = None,
-    written_to: Annotated[dt.date | None, Query(description="成文日期不晚于")] = None,
-    updated_since: Annotated[
-        dt.datetime | None, Query(description="此时刻以后有变化的（同步用）")
-    ] = None,
+    written_from: Annotated[IsoDate | None, Query(description="成文日期不早于")] = None,
+    written_to: Annotated[IsoDate | None, Query(description="成文日期不晚于")] = None,
+    updated_since: UpdatedSince = None,
 ) -> DocumentFilters:
     return DocumentFilters(
         agency_id=agency_id, type=type, subject=subject, status=status, disclosure=disclosure,

@@ -113,8 +113,19 @@ def _summary_fields(document: Document, loaded: Loaded) -> dict[str, object]:
 
 
 async def read(session: AsyncSession, document: Document) -> DocumentRead:
-    loaded = await load(session, [document])
-    items = await repository.catalog_items(session, [document.id])
+    return (await reads(session, [document]))[0]
+
+
+async def reads(session: AsyncSession, documents: Sequence[Document]) -> list[DocumentRead]:
+    """Full reads of many documents in a few queries (the change feed reads pages of them)."""
+    loaded = await load(session, documents)
+    items = await repository.catalog_items(session, [d.id for d in documents])
+    return [_read(document, loaded, items) for document in documents]
+
+
+def _read(
+    document: Document, loaded: Loaded, items: dict[uuid.UUID, list[uuid.UUID]]
+) -> DocumentRead:
     disclosure = Disclosure(document.disclosure) if document.disclosure else None
     number = (
         DocumentNumberRead(

@@ -7,6 +7,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import ColumnElement, CursorResult, Executable, delete, func, or_, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -119,9 +121,24 @@ async def next_index_sequence(session: AsyncSession, agency_id: uuid.UUID, year:
     value = result.scalar_one_or_none()
     if value is not None:
         return int(value)
-    session.add(IndexCounter(agency_id=agency_id, year=year, last_seq=1))
-    await session.flush()
-    return 1
+    # The first number of the year: two writers may both find no counter, so the row is
+    # created with ON CONFLICT DO NOTHING and then counted up like any other (the loser of
+    # the race waits on the winner's row instead of failing with a duplicate key).
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    await _run(
+        session,
+        insert(IndexCounter)
+        .values(agency_id=agency_id, year=year, last_seq=0)
+        .on_conflict_do_nothing(),
+    )
+    result = await _run(
+        session,
+        update(IndexCounter)
+        .where(col(IndexCounter.agency_id) == agency_id, col(IndexCounter.year) == year)
+        .values(last_seq=col(IndexCounter.last_seq) + 1)
+        .returning(col(IndexCounter.last_seq)),
+    )
+    return int(result.scalar_one())
 
 
 async def idempotency(session: AsyncSession, subject: str, key: str) -> IdempotencyRecord | None:

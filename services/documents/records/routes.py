@@ -1,6 +1,5 @@
 """HTTP routes of the document record."""
 
-import datetime as dt
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Header, Query, Request, Response
@@ -8,17 +7,21 @@ from fastapi import APIRouter, Depends, Header, Query, Request, Response
 from services.common.auth import STAFF_ROLES, Principal, Role, public, requires
 from services.common.db import SessionDep
 from services.common.errors import problem_responses
+from services.common.isodates import IsoDate
+from services.common.jsonutil import dumps
+from services.common.listing import NOT_MODIFIED, ListQuery, list_query, list_response
 from services.common.pagination import PageParams, next_link, page_params
 from services.documents import workdays
 from services.documents.clock import today
 from services.documents.paths import DocumentId
-from services.documents.records import disclosure, present, service
+from services.documents.records import disclosure, jsonld, present, service
 from services.documents.records.filters import DocumentFilters, document_filters
 from services.documents.records.schemas import (
     CountRead,
     DocumentCreate,
     DocumentList,
     DocumentRead,
+    DocumentSummary,
     DocumentUpdate,
 )
 from services.documents.records.schemas_disclosure import (
@@ -48,26 +51,32 @@ IfMatch = Annotated[
     str | None, Header(alias="If-Match", max_length=200, description="读取时的 ETag")
 ]
 IfNoneMatch = Annotated[str | None, Header(alias="If-None-Match", max_length=200)]
+# updated_since is one of the document filters (the count takes it too).
+SummaryQuery = Annotated[ListQuery, Depends(list_query(DocumentSummary, updated_since=False))]
 
 
-@router.get("", response_model=DocumentList, responses=problem_responses(400, 422))
+@router.get(
+    "", response_model=DocumentList, responses={**problem_responses(400, 422), **NOT_MODIFIED}
+)
 async def list_documents(
     request: Request,
     session: SessionDep,
     caller: Anyone,
     page: Annotated[PageParams, Depends(page_params)],
     filters: Annotated[DocumentFilters, Depends(document_filters)],
-) -> DocumentList:
+    query: SummaryQuery,
+) -> Response:
     """文件列表，按成文日期倒序；公众只能看到已发布的主动公开文件."""
     rows, cursor = await service.list_page(
         session, caller=caller, filters=filters.conditions(), page=page
     )
     loaded = await present.load(session, rows)
-    return DocumentList(
+    envelope = DocumentList(
         items=[present.summary(r, loaded) for r in rows],
         next_cursor=cursor,
         next=next_link(request, cursor),
     )
+    return list_response(request, envelope, query)
 
 
 @router.get("/count", response_model=CountRead, responses=problem_responses(422))
@@ -94,7 +103,7 @@ async def disclosure_reviews(
     page: Annotated[PageParams, Depends(page_params)],
     filters: Annotated[DocumentFilters, Depends(document_filters)],
     due_by: Annotated[
-        dt.date | None, Query(description="截至该日应完成年度审查的；默认今天")
+        IsoDate | None, Query(description="截至该日应完成年度审查的；默认今天")
     ] = None,
 ) -> DocumentList:
     """应进行年度审查的依申请公开、不予公开文件（上次审查满一年或从未审查），仅工作人员可见."""
@@ -146,22 +155,53 @@ async def create_document(
 @router.get(
     "/{document_id}",
     response_model=DocumentRead,
-    responses={**problem_responses(404, 422), 304: {}},
+    responses={
+        **problem_responses(404, 422),
+        200: {"content": {jsonld.MEDIA_TYPE: {}}},
+        304: {},
+    },
 )
 async def read_document(
     document_id: DocumentId,
+    request: Request,
     response: Response,
     session: SessionDep,
     caller: Anyone,
     if_none_match: IfNoneMatch = None,
 ) -> DocumentRead | Response:
-    """读取文件；带 ETag，If-None-Match 命中时返回 304."""
+    """读取文件；带 ETag，If-None-Match 命中时返回 304；Accept: application/ld+json 时返回
+    schema.org Legislation（JSON-LD）."""
     document = await service.get_visible(session, caller, document_id)
+    as_jsonld = jsonld.wants_jsonld(request.headers.get("accept"))
     tag = present.etag(document)
+    if as_jsonld:
+        tag = tag[:-1] + '-ld"'
+    headers = {"ETag": tag, "Vary": "Accept, Authorization"}
     if if_none_match is not None and tag in {t.strip() for t in if_none_match.split(",")}:
-        return Response(status_code=304, headers={"ETag": tag})
-    response.headers["ETag"] = tag
+        return Response(status_code=304, headers=headers)
+    if as_jsonld:
+        return _jsonld(request, await present.read(session, document), headers)
+    response.headers.update(headers)
     return await present.read(session, document)
+
+
+@router.get(
+    "/{document_id}/jsonld",
+    response_class=Response,
+    responses={**problem_responses(404, 422), 200: {"content": {jsonld.MEDIA_TYPE: {}}}},
+)
+async def read_document_jsonld(
+    document_id: DocumentId, request: Request, session: SessionDep, caller: Anyone
+) -> Response:
+    """文件的 schema.org Legislation 描述（JSON-LD），可嵌入网页供搜索引擎识别."""
+    document = await service.get_visible(session, caller, document_id)
+    return _jsonld(request, await present.read(session, document), {})
+
+
+def _jsonld(request: Request, document: DocumentRead, headers: dict[str, str]) -> Response:
+    base = str(request.base_url).rstrip("/")
+    body = dumps(jsonld.legislation(document, base))
+    return Response(body, media_type=jsonld.MEDIA_TYPE, headers=headers)
 
 
 @router.patch(
@@ -196,7 +236,7 @@ async def update_document(
 @router.put(
     "/{document_id}/disclosure",
     response_model=DocumentRead,
-    responses=problem_responses(401, 403, 404, 422),
+    responses=problem_responses(401, 403, 404, 412, 422),
 )
 async def set_disclosure(
     document_id: DocumentId,
@@ -204,10 +244,11 @@ async def set_disclosure(
     response: Response,
     session: SessionDep,
     caller: Writer,
+    if_match: IfMatch = None,
 ) -> DocumentRead:
-    """确定、年度审查或调整公开属性；依申请公开、不予公开须写明理由和法律依据."""
+    """确定、年度审查或调整公开属性；依申请公开、不予公开须写明理由和法律依据（可带 If-Match）."""
     document = await disclosure.set_attribute(
-        session, caller=caller, document_id=document_id, data=body
+        session, caller=caller, document_id=document_id, data=body, if_match=if_match
     )
     response.headers["ETag"] = present.etag(document)
     return await present.read(session, document)

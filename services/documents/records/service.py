@@ -12,7 +12,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from services.common.auth import Principal
 from services.common.client import ServiceClient
-from services.common.db import utcnow
+from services.common.db import lock_key, utcnow
 from services.common.errors import Conflict, Forbidden, NotFound, PreconditionFailed, Unprocessable
 from services.common.pagination import PageParams, after_key, decode_cursor, encode_cursor
 from services.common.workdays import DEFAULT_CALENDAR, CalendarRangeError, WorkdayCalendar
@@ -68,12 +68,17 @@ async def get_visible(
 
 
 async def get_editable(
-    session: AsyncSession, caller: Principal, document_id: uuid.UUID
+    session: AsyncSession, caller: Principal, document_id: uuid.UUID, *, if_match: str | None = None
 ) -> Document:
-    """Visible and writable by ``caller``: 404 when invisible, 403 when another agency's."""
+    """Visible and writable by ``caller``: 404 when invisible, 403 when another agency's.
+
+    With ``if_match`` (optional on these writes), 412 when the document changed since.
+    """
     document = await get_visible(session, caller, document_id, for_update=True)
     if not visibility.can_edit(caller, document):
         raise Forbidden("只有主办发文机关的工作人员可以修改此文件。")
+    if if_match is not None:
+        check_if_match(document, if_match)
     return document
 
 
@@ -114,6 +119,8 @@ async def replayed(
     if not key:
         return None
     subject = caller.subject or ""
+    # A concurrent retry waits here for the first attempt's commit, then replays it.
+    await lock_key(session, f"documents-idempotency|{subject}|{key}")
     record = await repository.idempotency(session, subject, key)
     if record is None:
         return None

@@ -1,6 +1,5 @@
 """HTTP routes of report figures and the classification gap list."""
 
-import datetime as dt
 import uuid
 from typing import Annotated
 
@@ -8,6 +7,7 @@ from fastapi import APIRouter, Query, Request
 
 from services.common.db import SessionDep
 from services.common.errors import problem_responses
+from services.common.isodates import IsoDate
 from services.documents.access import Anyone
 from services.documents.reports import service
 from services.documents.reports.schemas import GapList, ReportCounts, ReportFormat
@@ -37,8 +37,8 @@ async def classification_gaps(
     session: SessionDep,
     caller: Anyone,
     agency_id: Annotated[uuid.UUID, Query(description="机关")],
-    written_from: Annotated[dt.date | None, Query(description="成文日期不早于")] = None,
-    written_to: Annotated[dt.date | None, Query(description="成文日期不晚于")] = None,
+    written_from: Annotated[IsoDate | None, Query(description="成文日期不早于")] = None,
+    written_to: Annotated[IsoDate | None, Query(description="成文日期不晚于")] = None,
 ) -> GapList:
     """该机关目录中，在所选时段内没有归入任何文件的事项."""
     return await service.gaps(

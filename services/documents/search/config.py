@@ -95,5 +95,9 @@ def open_search_index(
             aliases=aliases,
         )
     return TantivySearchIndex(
-        index_dir(data_dir), analyzer=analyzer, aliases=aliases, writable=writable
+        index_dir(data_dir),
+        analyzer=analyzer,
+        aliases=aliases,
+        writable=writable,
+        vocabulary_files=[options.search_dictionary_file] if options.search_dictionary_file else [],
     )

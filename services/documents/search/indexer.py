@@ -11,10 +11,14 @@ import asyncio
 import contextlib
 import datetime as dt
 import logging
+import os
+import queue
+import threading
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
+import anyio
 from anyio import to_thread
 from sqlalchemy import func
 from sqlmodel import select
@@ -24,7 +28,7 @@ from services.documents import clock
 from services.documents.outbox import repository as outbox
 from services.documents.outbox.models import OutboxEntry
 from services.documents.search.models import IndexedDocument
-from services.documents.search.port import SearchIndex
+from services.documents.search.port import SearchIndex, SearchUnavailable
 from services.documents.search.source import all_document_ids, load_documents
 
 logger = logging.getLogger("gongkai.search.indexer")
@@ -32,6 +36,8 @@ logger = logging.getLogger("gongkai.search.indexer")
 SessionFactory = Callable[[], AsyncSession]
 BATCH = 200
 REBUILD_BATCH = 500
+# Below this many documents, worker processes cost more to start than they save.
+PARALLEL_FROM = 2_000
 MAX_BACKOFF_SECONDS = 60.0
 
 
@@ -47,6 +53,7 @@ class IndexerStatus:
     head: int
     failures: int
     last_error: str | None
+    reachable: bool = True  # False: the engine did not answer; position is the last known
 
     @property
     def lag(self) -> int:
@@ -65,6 +72,7 @@ class Indexer:
         self._lock = asyncio.Lock()
         self.failures = 0
         self.last_error: str | None = None
+        self.last_position = 0  # as last read from (or written to) the index
 
     async def _head(self, session: AsyncSession) -> int:
         head = (await session.exec(select(func.max(OutboxEntry.sequence)))).one()
@@ -74,6 +82,7 @@ class Indexer:
         """Apply the next ``batch`` outbox entries; returns how many were read."""
         async with self._lock:
             position = await to_thread.run_sync(self.index.position)
+            self.last_position = position
             async with self._sessions() as session:
                 entries = await outbox.after(session, position, limit=batch)
                 if not entries:
@@ -84,14 +93,15 @@ class Indexer:
                 for entry in entries:
                     if entry.entity == "document":
                         newest[entry.entity_id] = int(entry.sequence or 0)
-                found: dict[uuid.UUID, IndexedDocument] = {}
-                for version in sorted(set(newest.values())):
-                    ids = [i for i, v in newest.items() if v == version]
-                    found.update(
-                        await load_documents(session, ids, version=version, today=_today())
-                    )
+                # one batch of queries for all of them (not one per version), then each
+                # document gets its own version
+                loaded = await load_documents(session, list(newest), version=1, today=_today())
+                found: dict[uuid.UUID, IndexedDocument] = {
+                    i: doc.model_copy(update={"version": newest[i]}) for i, doc in loaded.items()
+                }
             gone = [(i, v) for i, v in newest.items() if i not in found]
             await to_thread.run_sync(self._apply, list(found.values()), gone, last)
+            self.last_position = last
             return len(entries)
 
     def _apply(
@@ -131,26 +141,68 @@ class Indexer:
                 await asyncio.wait_for(stop.wait(), timeout=delay)
 
     async def status(self) -> IndexerStatus:
-        position = await to_thread.run_sync(self.index.position)
+        """Where the index stands against the outbox; with the engine unreachable, the lag
+        is counted from the last position it reported."""
+        reachable = True
+        try:
+            position = await to_thread.run_sync(self.index.position)
+            self.last_position = position
+        except SearchUnavailable:
+            position, reachable = self.last_position, False
         async with self._sessions() as session:
             head = await self._head(session)
-        return IndexerStatus(position, head, self.failures, self.last_error)
+        return IndexerStatus(position, head, self.failures, self.last_error, reachable)
 
-    async def rebuild(self) -> int:
-        """Rebuild the whole index from the database (``gongkai reindex``)."""
+    async def rebuild(self, *, workers: int | None = None) -> int:
+        """Rebuild the whole index from the database (``gongkai reindex``).
+
+        The database is read in batches while the index analyses and writes the previous
+        ones (a bounded queue between them); from ``PARALLEL_FROM`` documents on, the text
+        analysis runs in one worker process per core (``workers`` overrides).
+        """
         async with self._lock:
             async with self._sessions() as session:
                 head = await self._head(session)
                 ids = await all_document_ids(session)
+            if workers is None:
+                workers = (os.cpu_count() or 1) if len(ids) >= PARALLEL_FROM else 1
             await to_thread.run_sync(self.index.clear)
-            count = 0
-            for start in range(0, len(ids), REBUILD_BATCH):
-                async with self._sessions() as session:
-                    chunk = await load_documents(
-                        session, ids[start : start + REBUILD_BATCH], version=head, today=_today()
-                    )
-                await to_thread.run_sync(self.index.upsert, list(chunk.values()))
-                count += len(chunk)
+            batches: queue.Queue[list[IndexedDocument] | None] = queue.Queue(maxsize=2)
+            stopped = threading.Event()  # the writer gave up: read no further
+
+            def documents() -> Iterator[IndexedDocument]:
+                while (batch := batches.get()) is not None:
+                    yield from batch
+
+            def write() -> int:
+                try:
+                    return self.index.bulk_load(documents(), workers=workers)
+                finally:
+                    stopped.set()
+                    with contextlib.suppress(queue.Empty):
+                        while True:  # unblock a reader waiting to hand over a batch
+                            batches.get_nowait()
+
+            async def read() -> None:
+                try:
+                    for start in range(0, len(ids), REBUILD_BATCH):
+                        if stopped.is_set():
+                            return
+                        async with self._sessions() as session:
+                            chunk = await load_documents(
+                                session,
+                                ids[start : start + REBUILD_BATCH],
+                                version=max(head, 1),  # rows written without an outbox entry
+                                today=_today(),
+                            )
+                        await to_thread.run_sync(batches.put, list(chunk.values()))
+                finally:
+                    if not stopped.is_set():
+                        await to_thread.run_sync(batches.put, None)
+
+            async with anyio.create_task_group() as tasks:
+                tasks.start_soon(read)
+                count = await to_thread.run_sync(write)
             # entries after ``head`` (written during the rebuild) are drained as usual
             await to_thread.run_sync(self.index.set_position, head)
             return count

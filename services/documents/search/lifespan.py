@@ -82,6 +82,9 @@ async def search_lifespan(app: FastAPI) -> AsyncIterator[None]:
                 lag=status.lag,
                 failures=status.failures,
             )
+            if not status.reachable:
+                # Still ready: reads and writes work, changes wait in the outbox.
+                details.update(status="degraded", reachable=False, last_error=status.last_error)
         else:
             details["documents"] = await to_thread.run_sync(index.count)
         return details

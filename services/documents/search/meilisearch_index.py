@@ -6,12 +6,17 @@ sees. Writes wait for their task, so the port stays synchronous and idempotent b
 """
 
 import datetime as dt
+import functools
 import uuid
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
 import meilisearch
-from meilisearch.errors import MeilisearchApiError
+from meilisearch.errors import (
+    MeilisearchApiError,
+    MeilisearchCommunicationError,
+    MeilisearchTimeoutError,
+)
 
 from services.documents.search.analysis import (
     AgencyAliases,
@@ -38,7 +43,13 @@ from services.documents.search.models import (
     SuggestionKind,
 )
 from services.documents.search.plan import QueryPlan, plan_query
+from services.documents.search.port import SearchUnavailable
 
+_Self = TypeVar("_Self", bound="MeilisearchSearchIndex")
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+_BULK_BATCH = 1000
 _NEVER = -(10**9)
 _FOREVER = 10**9
 _TASK_TIMEOUT_MS = 60_000
@@ -106,6 +117,22 @@ def index_settings(aliases: AgencyAliases) -> dict[str, Any]:
     }
 
 
+def _engine_call(
+    method: Callable[Concatenate[_Self, _P], _R],
+) -> Callable[Concatenate[_Self, _P], _R]:
+    """Prepare the index on first use; an unreachable server is ``SearchUnavailable``."""
+
+    @functools.wraps(method)
+    def call(self: _Self, /, *args: _P.args, **kwargs: _P.kwargs) -> _R:
+        try:
+            self._prepare()
+            return method(self, *args, **kwargs)
+        except (MeilisearchCommunicationError, MeilisearchTimeoutError) as exc:
+            raise SearchUnavailable(f"Meilisearch 无法访问（{type(exc).__name__}）") from exc
+
+    return call
+
+
 def _quote(value: str) -> str:
     return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
@@ -131,15 +158,24 @@ class MeilisearchSearchIndex:
         self._uid = index_uid
         self._analyzer = analyzer
         self._aliases = aliases
-        self._wait(self._client.create_index(index_uid, {"primaryKey": "id"}), tolerate_exists=True)
         self._index = self._client.index(index_uid)
-        self._wait(self._index.update_settings(index_settings(aliases)))
         # the indexer's outbox position lives beside the index it describes
-        self._wait(
-            self._client.create_index(f"{index_uid}_state", {"primaryKey": "id"}),
-            tolerate_exists=True,
-        )
         self._state = self._client.index(f"{index_uid}_state")
+        self._prepared = False
+
+    def _prepare(self) -> None:
+        """Create the indexes and apply the settings, on first use rather than at start-up:
+        the documents service starts (and takes writes, which wait in the outbox) while
+        Meilisearch is down."""
+        if self._prepared:
+            return
+        uid = self._uid
+        self._wait(self._client.create_index(uid, {"primaryKey": "id"}), tolerate_exists=True)
+        self._wait(self._index.update_settings(index_settings(self._aliases)))
+        self._wait(
+            self._client.create_index(f"{uid}_state", {"primaryKey": "id"}), tolerate_exists=True
+        )
+        self._prepared = True
 
     def _wait(self, task: Any, *, tolerate_exists: bool = False) -> None:
         done = self._client.wait_for_task(task.task_uid, timeout_in_ms=_TASK_TIMEOUT_MS)
@@ -197,6 +233,7 @@ class MeilisearchSearchIndex:
                 found[uuid.UUID(data["id"])] = int(data["version"])
         return found
 
+    @_engine_call
     def upsert(self, documents: Sequence[IndexedDocument]) -> int:
         newest: dict[uuid.UUID, IndexedDocument] = {}
         for doc in documents:
@@ -212,6 +249,18 @@ class MeilisearchSearchIndex:
             self._wait(self._index.add_documents(fresh, "id"))
         return len(fresh)
 
+    def bulk_load(self, documents: Iterable[IndexedDocument], *, workers: int = 1) -> int:
+        # the server analyses; batches of upserts keep each task a few MB
+        count = 0
+        chunk: list[IndexedDocument] = []
+        for doc in documents:
+            chunk.append(doc)
+            if len(chunk) == _BULK_BATCH:
+                count += self.upsert(chunk)
+                chunk = []
+        return count + (self.upsert(chunk) if chunk else 0)
+
+    @_engine_call
     def delete(self, document_id: uuid.UUID, version: int | None = None) -> bool:
         current = self._versions([document_id]).get(document_id)
         if current is None or (version is not None and current > version):
@@ -219,12 +268,15 @@ class MeilisearchSearchIndex:
         self._wait(self._index.delete_document(str(document_id)))
         return True
 
+    @_engine_call
     def indexed_version(self, document_id: uuid.UUID) -> int | None:
         return self._versions([document_id]).get(document_id)
 
+    @_engine_call
     def count(self) -> int:
         return int(self._index.get_stats().number_of_documents)
 
+    @_engine_call
     def set_aliases(self, aliases: AgencyAliases) -> None:
         if aliases != self._aliases:
             self._aliases = aliases
@@ -232,6 +284,7 @@ class MeilisearchSearchIndex:
                 self._index.update_settings({"synonyms": index_settings(aliases)["synonyms"]})
             )
 
+    @_engine_call
     def position(self) -> int:
         try:
             row = self._state.get_document("outbox")
@@ -240,10 +293,12 @@ class MeilisearchSearchIndex:
         data = row if isinstance(row, dict) else dict(row)
         return int(data.get("sequence", 0))
 
+    @_engine_call
     def set_position(self, sequence: int) -> None:
         if sequence > self.position():
             self._wait(self._state.add_documents([{"id": "outbox", "sequence": sequence}], "id"))
 
+    @_engine_call
     def clear(self) -> None:
         self._wait(self._index.delete_all_documents())
         self._wait(self._state.delete_all_documents())
@@ -292,6 +347,7 @@ class MeilisearchSearchIndex:
         words = [t.surfaces[0] for t in plan.terms]
         return " ".join([*plan.doc_numbers, *words])
 
+    @_engine_call
     def search(self, query: SearchQuery) -> SearchResults:
         offset = query.offset()
         plan = plan_query(query.q, self._analyzer, self._aliases)
@@ -375,6 +431,7 @@ class MeilisearchSearchIndex:
             score=float(score) if isinstance(score, int | float) else None,
         )
 
+    @_engine_call
     def suggest(self, q: str, scope: Scope, limit: int = 10) -> list[Suggestion]:
         text = q.strip()[:64]
         if not text:

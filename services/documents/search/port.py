@@ -1,7 +1,7 @@
 """The port every search backend implements; the documents service sees only this."""
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Protocol, runtime_checkable
 
 from services.documents.search.analysis import AgencyAliases
@@ -12,6 +12,11 @@ from services.documents.search.models import (
     SearchResults,
     Suggestion,
 )
+
+
+class SearchUnavailable(RuntimeError):
+    """The search engine cannot be reached now. The database is unaffected: changes wait in
+    the outbox and the indexer applies them when the engine is back."""
 
 
 @runtime_checkable
@@ -25,6 +30,12 @@ class SearchIndex(Protocol):
 
     def upsert(self, documents: Sequence[IndexedDocument]) -> int:
         """Index these versions (skipping stale ones); returns how many were applied."""
+        ...
+
+    def bulk_load(self, documents: Iterable[IndexedDocument], *, workers: int = 1) -> int:
+        """Add documents to an index just cleared (no version checks): a rebuild's fast path.
+
+        ``workers`` > 1 lets an adapter analyse text in that many processes."""
         ...
 
     def delete(self, document_id: uuid.UUID, version: int | None = None) -> bool:

@@ -1,6 +1,5 @@
 """GET /api/v1/documents/search and /suggest (before /{document_id}, which would shadow them)."""
 
-import datetime as dt
 import uuid
 from typing import Annotated
 
@@ -10,6 +9,7 @@ from pydantic import BaseModel, Field
 
 from services.common.auth import Principal
 from services.common.errors import ServiceUnavailable, Unprocessable, problem_responses
+from services.common.isodates import IsoDate
 from services.documents.access import Anyone
 from services.documents.search.models import (
     MAX_LIMIT,
@@ -20,7 +20,7 @@ from services.documents.search.models import (
     Sort,
     Suggestion,
 )
-from services.documents.search.port import SearchIndex
+from services.documents.search.port import SearchIndex, SearchUnavailable
 from services.documents.visibility import staff_agencies
 
 router = APIRouter(prefix="/api/v1/documents", tags=["全文检索"])
@@ -38,10 +38,14 @@ def scope_of(caller: Principal) -> Scope:
     return Scope.staff(set(agencies)) if agencies else Scope.public()
 
 
+def _unavailable() -> ServiceUnavailable:
+    return ServiceUnavailable("全文检索暂不可用，请稍后再试。", code="search-unavailable")
+
+
 def _index(request: Request) -> SearchIndex:
     index: SearchIndex | None = getattr(request.app.state, "search_index", None)
     if index is None:
-        raise ServiceUnavailable("全文检索暂不可用，请稍后再试。", code="search-unavailable")
+        raise _unavailable()
     return index
 
 
@@ -65,9 +69,9 @@ async def search(
     validity: Annotated[list[str], Query(max_length=20, description="有效性")] = [],  # noqa: B006
     catalog_item: Annotated[list[uuid.UUID], Query(max_length=20, description="公开事项")] = [],  # noqa: B006
     year: Annotated[int | None, Query(ge=1949, le=2200, description="年份")] = None,
-    date_from: Annotated[dt.date | None, Query(description="发布日期起")] = None,
-    date_to: Annotated[dt.date | None, Query(description="发布日期止")] = None,
-    in_force_on: Annotated[dt.date | None, Query(description="在该日有效的文件")] = None,
+    date_from: Annotated[IsoDate | None, Query(description="发布日期起")] = None,
+    date_to: Annotated[IsoDate | None, Query(description="发布日期止")] = None,
+    in_force_on: Annotated[IsoDate | None, Query(description="在该日有效的文件")] = None,
     sort: Annotated[Sort, Query(description="relevance、newest 或 oldest")] = Sort.RELEVANCE,
     facet: Annotated[list[FacetName], Query(max_length=6, description="要统计的分面")] = [],  # noqa: B006
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT, description="每页条数，1–100")] = 20,
@@ -97,7 +101,10 @@ async def search(
         scope=scope_of(caller),
     )
     index = _index(request)
-    return await to_thread.run_sync(index.search, query)
+    try:
+        return await to_thread.run_sync(index.search, query)
+    except SearchUnavailable:
+        raise _unavailable() from None
 
 
 @router.get("/suggest", response_model=SuggestionList, responses=problem_responses(422, 503))
@@ -109,5 +116,8 @@ async def suggest(
 ) -> SuggestionList:
     """输入提示：标题、发文字号；拼音首字母（如 zwgk）给出词语（政务公开）."""
     index = _index(request)
-    items = await to_thread.run_sync(index.suggest, q, scope_of(caller), limit)
+    try:
+        items = await to_thread.run_sync(index.suggest, q, scope_of(caller), limit)
+    except SearchUnavailable:
+        raise _unavailable() from None
     return SuggestionList(items=items)

@@ -3,8 +3,11 @@
 import datetime as dt
 import uuid
 from collections.abc import Sequence
+from typing import Any
 
-from sqlmodel import col, select
+from sqlalchemy import select
+from sqlmodel import col
+from sqlmodel import select as select_model
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from services.documents.attachments.models import Attachment
@@ -18,7 +21,7 @@ IN_FORCE = {Validity.IN_FORCE, Validity.AMENDED, Validity.PARTIALLY_INVALID}
 
 
 def _validity(
-    intervals: Sequence[ValidityInterval], today: dt.date
+    intervals: Sequence[Any], today: dt.date
 ) -> tuple[str | None, dt.date | None, dt.date | None]:
     """(validity today, first day in force, last day in force) from [starts_on, ends_on).
 
@@ -42,36 +45,70 @@ def _validity(
     return current, start, end
 
 
+# Only the columns the index needs, as plain rows: ORM instances of whole documents (with
+# their HTML body and disclosure texts) cost several times more to load in a rebuild.
+_DOCUMENT_COLUMNS = (
+    col(Document.id),
+    col(Document.title),
+    col(Document.doc_number),
+    col(Document.keywords),
+    col(Document.body_text),
+    col(Document.agency_id),
+    col(Document.agency_name),
+    col(Document.doc_number_year),
+    col(Document.written_on),
+    col(Document.type_code),
+    col(Document.subject_code),
+    col(Document.effective_on),
+    col(Document.expires_on),
+    col(Document.disclosure),
+    col(Document.status),
+    col(Document.published_on),
+)
+
+
 async def load_documents(
     session: AsyncSession, ids: Sequence[uuid.UUID], *, version: int, today: dt.date
 ) -> dict[uuid.UUID, IndexedDocument]:
     """The documents of ``ids`` that exist, as index entries of ``version``."""
     if not ids:
         return {}
-    documents = list(await session.exec(select(Document).where(col(Document.id).in_(ids))))
-    agencies: dict[uuid.UUID, list[DocumentAgency]] = {}
-    for row in await session.exec(
-        select(DocumentAgency)
+    connection = await session.connection()  # plain rows: no ORM instances
+    documents = (
+        await connection.execute(select(*_DOCUMENT_COLUMNS).where(col(Document.id).in_(ids)))
+    ).all()
+    agencies: dict[uuid.UUID, list[tuple[uuid.UUID, str]]] = {}
+    for document_id, agency_id, name in await connection.execute(
+        select(
+            col(DocumentAgency.document_id), col(DocumentAgency.agency_id), col(DocumentAgency.name)
+        )
         .where(col(DocumentAgency.document_id).in_(ids))
         .order_by(col(DocumentAgency.position))
     ):
-        agencies.setdefault(row.document_id, []).append(row)
+        agencies.setdefault(document_id, []).append((agency_id, name))
     items: dict[uuid.UUID, list[uuid.UUID]] = {}
-    for item in await session.exec(
-        select(DocumentCatalogItem).where(col(DocumentCatalogItem.document_id).in_(ids))
+    for document_id, item_id in await connection.execute(
+        select(col(DocumentCatalogItem.document_id), col(DocumentCatalogItem.item_id)).where(
+            col(DocumentCatalogItem.document_id).in_(ids)
+        )
     ):
-        items.setdefault(item.document_id, []).append(item.item_id)
+        items.setdefault(document_id, []).append(item_id)
     attachments: dict[uuid.UUID, list[str]] = {}
-    for attachment in await session.exec(
-        select(Attachment)
-        .where(col(Attachment.document_id).in_(ids))
+    for document_id, text in await connection.execute(
+        select(col(Attachment.document_id), col(Attachment.text))
+        .where(col(Attachment.document_id).in_(ids), col(Attachment.text).is_not(None))
         .order_by(col(Attachment.created_at))
     ):
-        if attachment.text:
-            attachments.setdefault(attachment.document_id, []).append(attachment.text)
-    intervals: dict[uuid.UUID, list[ValidityInterval]] = {}
-    for interval in await session.exec(
-        select(ValidityInterval).where(col(ValidityInterval.document_id).in_(ids))
+        if text:
+            attachments.setdefault(document_id, []).append(text)
+    intervals: dict[uuid.UUID, list[Any]] = {}
+    for interval in await connection.execute(
+        select(
+            col(ValidityInterval.document_id),
+            col(ValidityInterval.status),
+            col(ValidityInterval.starts_on),
+            col(ValidityInterval.ends_on),
+        ).where(col(ValidityInterval.document_id).in_(ids))
     ):
         intervals.setdefault(interval.document_id, []).append(interval)
     out: dict[uuid.UUID, IndexedDocument] = {}
@@ -88,8 +125,8 @@ async def load_documents(
             keywords=tuple(doc.keywords or ()),
             body=doc.body_text or "",
             attachment_text="\n\n".join(attachments.get(doc.id, ())),
-            agency_ids=tuple(a.agency_id for a in issuers) or (doc.agency_id,),
-            agency_names=tuple(a.name for a in issuers) or (doc.agency_name,),
+            agency_ids=tuple(a for a, _ in issuers) or (doc.agency_id,),
+            agency_names=tuple(n for _, n in issuers) or (doc.agency_name,),
             year=doc.doc_number_year or doc.written_on.year,
             doc_type=doc.type_code,
             category=doc.subject_code,
@@ -106,4 +143,4 @@ async def load_documents(
 
 
 async def all_document_ids(session: AsyncSession) -> list[uuid.UUID]:
-    return list(await session.exec(select(Document.id).order_by(col(Document.id))))
+    return list(await session.exec(select_model(Document.id).order_by(col(Document.id))))

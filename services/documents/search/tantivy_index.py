@@ -13,7 +13,9 @@ import shutil
 import threading
 import time
 import uuid
-from collections.abc import Iterable, Sequence
+from collections import deque
+from collections.abc import Iterable, Iterator, Sequence
+from itertools import chain
 from pathlib import Path
 from typing import IO, Any
 
@@ -21,7 +23,6 @@ import orjson
 import tantivy
 
 from services.documents.search.analysis import (
-    TOKEN_RUST,
     AgencyAliases,
     Analyzer,
     canonical_doc_number,
@@ -100,24 +101,30 @@ def _schema() -> tantivy.Schema:
     return sb.build()
 
 
+def word_tokenizer() -> tantivy.TextAnalyzer:
+    """Splits segmented text into ``analysis.TOKEN`` words: tantivy's "simple" tokenizer cuts
+    at every character that is not alphanumeric, the same tokens (a test checks it) as a
+    ``[\\p{L}\\p{N}]+`` regex tokenizer at a third of the indexing cost."""
+    return tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.simple()).build()
+
+
 def _day(value: dt.date | None, default: int) -> int:
     return value.toordinal() if value is not None else default
 
 
 def analyse(doc: IndexedDocument, analyzer: Analyzer) -> dict[str, str]:
     """The analysed text fields of a document (space-joined words), ready for tantivy."""
-    a = analyzer
-    fields = {
-        "title": a.segmented(doc.title),
-        "doc_number_text": a.segmented(doc.doc_number) if doc.doc_number else "",
-        "keywords": " ".join(a.segmented(k) for k in doc.keywords),
-        "agency_names": " ".join(a.segmented(n) for n in doc.agency_names),
-        "body": a.segmented(doc.body),
-        "attachment": a.segmented(doc.attachment_text) if doc.attachment_text else "",
+    pieces = {
+        "title": analyzer.segment(doc.title),
+        "doc_number_text": analyzer.segment(doc.doc_number) if doc.doc_number else [],
+        "keywords": [p for k in doc.keywords for p in (*analyzer.segment(k), " ")],
+        "agency_names": [p for n in doc.agency_names for p in (*analyzer.segment(n), " ")],
+        "body": analyzer.segment(doc.body),
+        "attachment": analyzer.segment(doc.attachment_text) if doc.attachment_text else [],
     }
+    fields = {name: " ".join(words) for name, words in pieces.items() if words}
     # each distinct long word once: the sub-word field is for recall, not for phrases
-    distinct = set(" ".join(fields.values()).split())
-    fields["subwords"] = " ".join(a.subwords(distinct))
+    fields["subwords"] = analyzer.subword_text(chain.from_iterable(pieces.values()))
     return {name: text for name, text in fields.items() if text}
 
 
@@ -129,9 +136,9 @@ def _start_worker(vocabulary_files: list[Path]) -> None:
     _worker_analyzer = Analyzer(load_vocabulary(vocabulary_files))
 
 
-def _analyse_in_worker(doc: IndexedDocument) -> tuple[IndexedDocument, dict[str, str]]:
+def _analyse_in_worker(doc: IndexedDocument) -> dict[str, str]:
     assert _worker_analyzer is not None
-    return doc, analyse(doc, _worker_analyzer)
+    return analyse(doc, _worker_analyzer)
 
 
 class TantivySearchIndex:
@@ -146,9 +153,11 @@ class TantivySearchIndex:
         writable: bool = False,
         writer_heap: int = 256_000_000,
         writer_threads: int = 2,
+        vocabulary_files: Sequence[Path] = (),
     ) -> None:
         self._path = Path(path)
         self._analyzer = analyzer
+        self._vocabulary_files = list(vocabulary_files)  # the analyzer's: for worker processes
         self._aliases = aliases
         self._schema = _schema()
         self._write_lock = threading.Lock()
@@ -198,9 +207,7 @@ class TantivySearchIndex:
 
     def _open(self) -> tantivy.Index:
         index = tantivy.Index(self._schema, str(self._path), reuse=True)
-        index.register_tokenizer(
-            _WS, tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.regex(TOKEN_RUST)).build()
-        )
+        index.register_tokenizer(_WS, word_tokenizer())
         index.register_tokenizer(
             _NGRAM, tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.ngram(2, 8, False)).build()
         )
@@ -298,24 +305,32 @@ class TantivySearchIndex:
         documents: Iterable[IndexedDocument],
         *,
         workers: int = 1,
-        vocabulary_files: Sequence[Path] = (),
         commit_every: int = 10_000,
     ) -> int:
         """Add documents to an index known to hold none of them (after ``clear``).
 
         With ``workers`` > 1 the Chinese analysis (the costly part) runs in that many worker
         processes, each loading the same vocabulary; tantivy's writer threads do the rest.
+        Only the analysed text comes back from a worker: the document stays here, in order.
         """
         count = 0
         with self._write_lock:
             writer = self._require_writer()
             pool = None
+            pending: deque[IndexedDocument] = deque()
+
+            def remembered() -> Iterator[IndexedDocument]:
+                for doc in documents:  # read by the pool's feeder thread, ahead of the results
+                    pending.append(doc)
+                    yield doc
+
             if workers > 1:
                 pool = multiprocessing.get_context("spawn").Pool(
-                    workers, initializer=_start_worker, initargs=(list(vocabulary_files),)
+                    workers, initializer=_start_worker, initargs=(self._vocabulary_files,)
                 )
-                analysed: Iterable[tuple[IndexedDocument, dict[str, str]]] = pool.imap(
-                    _analyse_in_worker, documents, chunksize=32
+                analysed = (
+                    (pending.popleft(), texts)
+                    for texts in pool.imap(_analyse_in_worker, remembered(), chunksize=16)
                 )
             else:
                 analysed = ((doc, analyse(doc, self._analyzer)) for doc in documents)
@@ -325,13 +340,15 @@ class TantivySearchIndex:
                     count += 1
                     if count % commit_every == 0:
                         writer.commit()
+            except BaseException:
+                if pool is not None:
+                    pool.terminate()
+                raise
             finally:
                 if pool is not None:
                     pool.close()
                     pool.join()
-                if count % commit_every == 0:
-                    writer.commit()
-            writer.commit()
+                writer.commit()
             self._reload(force=True)
         return count
 

@@ -111,7 +111,8 @@ class InfoRequest(RequestsTable, table=True):
 
     applicant_kind: str = Field(sa_type=sa.String(32))
     organisation_type: str | None = Field(default=None, sa_type=sa.String(32))
-    name_enc: str = Field(sa_type=sa.Text)
+    # Null once the retention job has removed the applicant's personal data (pii_purged_at).
+    name_enc: str | None = Field(default=None, sa_type=sa.Text)
     name_masked: str = Field(max_length=200)
     id_type: str | None = Field(default=None, sa_type=sa.String(32))
     id_number_enc: str | None = Field(default=None, sa_type=sa.Text)
@@ -157,6 +158,7 @@ class InfoRequest(RequestsTable, table=True):
     disclosed_files: list[dict[str, Any]] = Field(default_factory=list, sa_type=sa.JSON)
     fee_amount: int | None = Field(default=None)
     closed_on: dt.date | None = Field(default=None, index=True)
+    pii_purged_at: dt.datetime | None = Field(default=None, sa_type=UTCDateTime)
 
     created_at: dt.datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     updated_at: dt.datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

@@ -7,7 +7,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, Depends, Header, Path, Query, Request, Response
 
 from services.common.auth import Principal, Role, public, requires
-from services.common.db import Database, SessionDep
+from services.common.db import Database, SessionDep, WriteSessionDep, lock_key
 from services.common.errors import problem_responses
 from services.common.pagination import PageParams, next_link, page_params
 from services.requests import letters
@@ -116,6 +116,7 @@ async def create_request(
     key = idempotency.scoped_key(ctx.cipher, caller, idempotency_key)
     payload = body.model_dump_json().encode()
     if key is not None:
+        await lock_key(session, f"requests-idempotency|{key}")
         replay = await idempotency.replay(session, ctx.cipher, key, payload)
         if replay is not None:
             return Response(
@@ -170,7 +171,7 @@ async def list_requests(
 @router.get("/track", response_model=TrackRead, responses=problem_responses(404, 422, 429))
 async def track_request(
     request: Request,
-    session: SessionDep,
+    session: WriteSessionDep,
     ctx: Ctx,
     _caller: Anyone,
     response: Response,
@@ -179,6 +180,12 @@ async def track_request(
 ) -> TrackRead:
     """凭查询号和查询码查询办理状态、答复期限和答复（个人信息脱敏）；错误过多将被限制."""
     response.headers.update(NO_STORE)
+    # Checked first in a read transaction (recording a wrong attempt needs the write lock), then
+    # read and audited in a writer's session: on SQLite a reader that writes its audit entry
+    # fails at once when another request wrote in between.
+    database: Database = request.app.state.db
+    async with database.sessions() as check:
+        await service.verify_tracking(check, ctx, number=number, code=code, client=_client(request))
     return await service.track(session, ctx, number=number, code=code, client=_client(request))
 
 
@@ -317,7 +324,7 @@ async def transition_request(
 @router.post(
     "/{request_id}/reveal",
     response_model=ApplicantRevealed,
-    responses=problem_responses(401, 403, 404, 422),
+    responses=problem_responses(401, 403, 404, 410, 422),
 )
 async def reveal_applicant(
     request_id: uuid.UUID,

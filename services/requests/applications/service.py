@@ -45,6 +45,7 @@ from services.requests.applications.schemas import (
 )
 from services.requests.columns import column
 from services.requests.deadlines import DueDate
+from services.requests.errors import PersonalDataPurged
 from services.requests.holidays import service as holidays
 from services.requests.pii import (
     PiiCipher,
@@ -311,6 +312,8 @@ async def reveal(
         raise NotFound("未找到该申请，或您无权查看。", code="request-not-found")
     if not is_handler(caller, request.agency_id):
         raise Forbidden("只有承办机关的工作人员可以查看申请人的个人信息。")
+    if request.pii_purged_at is not None:
+        raise PersonalDataPurged("该申请已过个人信息保存期限，申请人的个人信息已删除，无法查看。")
     audit(session, caller, "reveal", request, reason=reason)
     c = ctx.cipher
     return ApplicantRevealed(

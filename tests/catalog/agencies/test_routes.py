@@ -164,7 +164,7 @@ async def test_the_disclosure_column_is_reachable_from_the_agency(
         "self", "guide", "regulations", "statutory_content", "annual_reports", "on_request",
         "catalog", "domains", "versions",
     }  # fmt: skip
-    assert links["statutory_content"] == f"/api/v1/documents?agency={agency['id']}"
+    assert links["statutory_content"] == f"/api/v1/documents?agency_id={agency['id']}"
     guide = (await catalog.get(links["guide"])).json()
     assert guide["guide"].startswith("一、主动公开")
     assert guide["contact"]["hours"] == "工作日 9:00-17:00"

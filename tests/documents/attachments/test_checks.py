@@ -40,6 +40,7 @@ def test_a_pdf_that_is_really_html_is_refused(tmp_path: Path) -> None:
 
 
 def test_an_exe_renamed_pdf_is_refused(tmp_path: Path) -> None:
+    """FILE-01: magic bytes decide, not the name."""
     path = _write(tmp_path, "upload", EXE)
     with pytest.raises(AttachmentTypeRefused) as caught:
         inspect_file(path, "setup.pdf")
@@ -108,6 +109,7 @@ def test_directory_parts_of_the_name_are_ignored() -> None:
 
 
 def test_high_ratio_archive_is_refused_before_extraction(tmp_path: Path) -> None:
+    """FILE-01: compression ratio over the limit."""
     data = files.zip_bytes({"zeros.bin": b"\0" * (20 * 1024 * 1024)})
     assert len(data) < 100_000  # ~1000:1
     path = _write(tmp_path, "bomb.zip", data)
@@ -128,6 +130,7 @@ def test_a_docx_carrying_a_bomb_is_refused(tmp_path: Path) -> None:
 
 
 def test_too_many_entries(tmp_path: Path) -> None:
+    """FILE-01: more than 1,000 entries."""
     data = files.zip_bytes({f"f{index}.txt": b"x" for index in range(1001)})
     with pytest.raises(UnsafeArchive) as caught:
         inspect_file(_write(tmp_path, "many.zip", data), "many.zip")

@@ -9,6 +9,9 @@ from tests.support.documents import DOCS, PROBLEM, World
 
 
 async def test_upload_download_and_ranges(world: World) -> None:
+    """FILE-01: a download has Content-Disposition attachment with filename*=UTF-8'' and
+    nosniff.
+    """
     document = await world.create()
     url = f"{DOCS}/{document['id']}/attachments"
     content = chinese_pdf_bytes("张掖市政务公开重点工作推进方案")
@@ -68,6 +71,7 @@ async def test_upload_download_and_ranges(world: World) -> None:
 
 
 async def test_disguised_oversize_and_malformed_uploads_are_refused(world: World) -> None:
+    """FILE-01: an .exe renamed .pdf gives 415; a zip bomb is refused before extraction."""
     document = await world.create()
     url = f"{DOCS}/{document['id']}/attachments"
     staff = world.staff()

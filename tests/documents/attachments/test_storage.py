@@ -16,6 +16,7 @@ from services.documents.attachments import (
     inspect_file,
     read_chunks,
 )
+from services.documents.attachments.errors import AttachmentStorageUnavailable
 from tests.documents.attachments import files
 
 
@@ -116,6 +117,15 @@ async def test_interrupted_stream_leaves_nothing(tmp_path: Path) -> None:
     with pytest.raises(ConnectionResetError):
         await LocalStorage(tmp_path).save(broken(), max_size=1000)
     assert _leftovers(tmp_path) == []
+
+
+async def test_unwritable_storage_is_a_clear_error_and_leaves_nothing(tmp_path: Path) -> None:
+    (tmp_path / "objects").write_bytes(b"")  # where the blobs go there is a file
+    with pytest.raises(AttachmentStorageUnavailable) as refused:
+        await LocalStorage(tmp_path).save(_stream([b"content"]), max_size=1000)
+    assert refused.value.status == 503
+    assert "本次上传未保存" in refused.value.detail
+    assert _leftovers(tmp_path) == [tmp_path / "objects"]
 
 
 async def _read(storage: Storage, key: str, start: int, end: int) -> bytes:

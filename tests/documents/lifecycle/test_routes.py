@@ -159,6 +159,7 @@ async def test_expiry_and_partial_invalidity(world: World) -> None:
 
 
 async def test_publication_rules(world: World) -> None:
+    """AUTHZ-05 on the publish route: a stale multi-factor login gives 401."""
     no_attribute = await world.create(disclosure=None)
     refused = await world.docs.post(f"{DOCS}/{no_attribute['id']}/publish", headers=world.staff())
     assert refused.status_code == 422

@@ -134,6 +134,7 @@ async def test_rules_are_numbered_as_orders(world: World) -> None:
 
 
 async def test_writers_must_act_for_the_agency(world: World) -> None:
+    """AUTHZ-02 for creation: another agency's staff get 403."""
     body = document_body(world.agency["id"])
     assert (await world.docs.post(DOCS, json=body)).status_code == 401
     other_staff = world.staff(world.other)

@@ -8,6 +8,7 @@ from services.documents.search.analysis import (
     AgencyAliases,
     Analyzer,
     canonical_doc_number,
+    canonicalise_doc_numbers,
     doc_number_candidates,
     find_doc_numbers,
     fold,
@@ -42,6 +43,13 @@ def test_document_numbers_are_found_inside_text() -> None:
     text = "根据《意见》(国办发[2019] 54号)和晋政办发（2020）38号"
     assert find_doc_numbers(text) == ["国办发〔2019〕54号", "和晋政办发〔2020〕38号"]
     assert "晋政办发〔2020〕38号" in doc_number_candidates("和晋政办发〔2020〕38号")
+
+
+def test_numbers_in_text_are_rewritten_only_after_a_chinese_prefix() -> None:
+    text = "〔2020〕1号 ab[2020]2号 政办 〔 2021 〕第 007 号，x政(2020)3号〔2022〕4号"
+    assert canonicalise_doc_numbers(text) == (
+        "〔2020〕1号 ab[2020]2号 政办〔2021〕7号，x政〔2020〕3号〔2022〕4号"
+    )
 
 
 def test_fold_full_width_traditional_and_case() -> None:

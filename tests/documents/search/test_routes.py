@@ -152,6 +152,7 @@ async def test_filters_sort_and_suggest(sw: SearchWorld) -> None:
 
 
 async def test_bad_input_is_a_problem_not_a_500(sw: SearchWorld) -> None:
+    """SIZE-02 for search parameters (every list route: tests/gateway/test_sizes.py)."""
     get = sw.world.docs.get
     for params in (
         {"q": "x" * 201},
@@ -216,10 +217,14 @@ async def test_index_converges_after_the_indexer_dies(stopped: SearchWorld, dies
     assert stopped.index.count() == 3
 
 
-async def test_rebuild_from_the_database(stopped: SearchWorld) -> None:
+@pytest.mark.parametrize("workers", [1, 2])
+async def test_rebuild_from_the_database(stopped: SearchWorld, workers: int) -> None:
+    """In-process and with analysis in worker processes (what a large rebuild uses)."""
     await _three_documents(stopped.world)
     indexer = Indexer(stopped.index, stopped.app.state.db.sessions)
-    assert await indexer.rebuild() == 3
+    assert await indexer.rebuild(workers=workers) == 3
+    found = stopped.index.search(SearchQuery(q="依申请公开 答复", scope=Scope(everything=True)))
+    assert [h.title for h in found.hits] == ["甘州区人民政府办公室关于做好依申请公开工作的通知"]
     assert (await indexer.status()).lag == 0
     everything = stopped.index.search(SearchQuery(scope=Scope(everything=True), limit=100))
     assert everything.total == 3

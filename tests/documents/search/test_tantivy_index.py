@@ -14,7 +14,9 @@ from services.documents.search.tantivy_index import (
     ReadOnlyIndex,
     SearchWriterBusy,
     TantivySearchIndex,
+    word_tokenizer,
 )
+from tests.documents.search.samples import Sample
 
 
 def _doc(title: str, version: int = 1, doc_id: uuid.UUID | None = None) -> IndexedDocument:
@@ -113,3 +115,14 @@ def test_aliases_can_be_replaced_at_run_time(tmp_path: Path, analyzer: Analyzer)
     index.set_aliases(AgencyAliases.of([["临泽县府办", "临泽县人民政府办公室"]]))
     assert [h.id for h in index.search(SearchQuery(q="临泽县府办")).hits] == [doc.id]
     index.close()
+
+
+def test_engine_tokenizer_cuts_where_the_query_side_does(
+    analyzer: Analyzer, samples: dict[str, Sample]
+) -> None:
+    """Documents are tokenised by tantivy, queries by ``analysis.TOKEN``: the same words."""
+    tricky = "ＡＢＣ１２３ café x² ①② foo_bar 政務公開 交政办发[2020]78号 e.g. 3.14 〇 々 — 《》"
+    tokenizer = word_tokenizer()
+    for text in [tricky, *(s.document.body for s in samples.values())]:
+        segmented = analyzer.segmented(text)
+        assert tokenizer.analyze(segmented) == analyzer.words(text)

@@ -47,6 +47,7 @@ def assert_no_pii(text: str) -> None:
 async def test_intake_validates_the_applicant(
     client: httpx.AsyncClient, agencies: Agencies
 ) -> None:
+    """AUTHZ-04 for intake: a body setting "state" is refused with 422."""
     bad_id = APPLICANT_ID[:17] + ("0" if APPLICANT_ID[17] != "0" else "1")
     wrong = await client.post(
         BASE, json=request_body(agencies.a, applicant=person(id_number=bad_id))
@@ -87,6 +88,9 @@ async def test_personal_data_is_encrypted_masked_and_never_logged(
     requests_settings: RequestsSettings,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
+    """PII-04: ciphertext plus HMAC at rest, the wrong key id fails, the HMAC is stable; PII-01
+    and PII-06 for these responses.
+    """
     caplog.set_level(logging.DEBUG)
     attachment = {
         "filename": f"{APPLICANT_NAME}身份证.png",
@@ -150,6 +154,9 @@ async def test_reveal_is_for_the_handling_agency_with_permission_and_audited(
     agencies: Agencies,
     requests_settings: RequestsSettings,
 ) -> None:
+    """PII-02: 403 without pii:reveal or from another agency; cleartext with it, one audit
+    record without PII. FILE-01 download headers of identity proofs.
+    """
     attachment = {"filename": "证件.png", "content_base64": base64.b64encode(PNG).decode()}
     made = (await client.post(BASE, json=request_body(agencies.a, attachments=[attachment]))).json()
     url = f"{BASE}/{made['id']}/reveal"
@@ -193,6 +200,7 @@ async def test_reveal_is_for_the_handling_agency_with_permission_and_audited(
 async def test_attachments_are_checked_by_content(
     client: httpx.AsyncClient, agencies: Agencies
 ) -> None:
+    """FILE-01 for identity proofs: an .exe renamed .pdf gives 415."""
     exe = {"filename": "id.pdf", "content_base64": base64.b64encode(b"MZ\x90\x00rest").decode()}
     refused = await client.post(BASE, json=request_body(agencies.a, attachments=[exe]))
     assert refused.status_code == 415
@@ -205,6 +213,9 @@ async def test_attachments_are_checked_by_content(
 async def test_other_agencies_see_nothing(
     client: httpx.AsyncClient, tokens: TokenMinter, agencies: Agencies
 ) -> None:
+    """AUTHZ-01 for requests: agency B's officer and an applicant get 404/403 on agency A's
+    request (every route: tests/gateway/test_bola.py).
+    """
     flow = await Flow.start(
         client, officer(tokens, agencies.a), paper_body(agencies.a, dt.date(2025, 3, 3))
     )

@@ -1,7 +1,7 @@
 """Versions (who, when, why, what) of published interpretations and gazette issues
 
-Revision ID: documents_0006
-Revises: documents_0005
+Revision ID: documents_0007
+Revises: documents_0006
 Create Date: 2026-11-23 13:52:19.719929
 """
 
@@ -10,8 +10,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "documents_0006"
-down_revision: str | None = "documents_0005"
+revision: str = "documents_0007"
+down_revision: str | None = "documents_0006"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
