@@ -176,6 +176,14 @@ async def test_no_public_route_shows_a_trace_of_non_public_records(world: World)
         "issue_id": [issue.json()["id"]],
         "attachment_id": [attachment.json()["id"]],
         "event_id": hidden_events,
+        # The bulk export's files (open data): the whole public registry in one file each.
+        "name": [
+            "documents.jsonl",
+            "documents.csv",
+            "interpretations.jsonl",
+            "gazette.jsonl",
+            "manifest.json",
+        ],
     }
     query_values = {"year": "2020", "agency_id": world.agency["id"], "q": "张掖"}
     routes = [
