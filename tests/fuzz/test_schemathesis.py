@@ -92,7 +92,7 @@ async def _run_role(
     }
     proc = await asyncio.create_subprocess_exec(
         *args,
-        cwd=ROOT,
+        cwd=report.parent,  # schemathesis keeps a .schemathesis cache in its directory
         env=env,
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.STDOUT,
