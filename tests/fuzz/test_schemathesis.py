@@ -12,9 +12,11 @@ replay a run. A failing run leaves the CLI's report next to the test's data dire
 """
 
 import asyncio
+import gc
 import json
 import os
 import sys
+import warnings
 from pathlib import Path
 
 import httpx
@@ -90,7 +92,7 @@ async def _run_role(
     }
     proc = await asyncio.create_subprocess_exec(
         *args,
-        cwd=ROOT,
+        cwd=report.parent,  # schemathesis keeps a .schemathesis cache in its directory
         env=env,
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.STDOUT,
@@ -119,4 +121,10 @@ async def test_fuzz_every_operation_as_every_role(
                 (Path(LOG_DIR) / f"fuzz-{role}.log").write_text(output)
             if code != 0:
                 failures[role] = output[-20000:]
+    # Requests the fuzzer abandoned (client timeouts, cut connections) can leave a database
+    # connection to the garbage collector; collect it here, so its ResourceWarning is not
+    # blamed on whichever test runs next. (Noted for follow-up: see the report of issue 9.)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ResourceWarning)
+        gc.collect()
     assert not failures, "\n\n".join(f"=== {role} ===\n{out}" for role, out in failures.items())
