@@ -3,6 +3,7 @@
 import datetime as dt
 import time
 
+from services.documents.clock import today
 from tests.support.documents import DOCS, PROBLEM, World
 
 
@@ -173,7 +174,7 @@ async def test_publication_rules(world: World) -> None:
 
     document = await world.create(doc_number="张政办函〔2020〕55号")
     url = f"{DOCS}/{document['id']}/publish"
-    future = (dt.date.today() + dt.timedelta(days=3)).isoformat()
+    future = (today() + dt.timedelta(days=3)).isoformat()
     for body, code in (
         ({"published_on": future}, 422),
         ({"published_on": "2020-09-01"}, 422),  # before 成文日期
@@ -205,7 +206,7 @@ async def test_global_event_feed_hides_non_public_documents(world: World) -> Non
     repeal = await world.docs.post(
         f"{DOCS}/{withheld['id']}/repeal",
         json={
-            "repealed_on": dt.date.today().isoformat(),
+            "repealed_on": today().isoformat(),  # China date, as publishing uses
             "repealing_document_id": public["id"],
             "reason": "合并",
         },
