@@ -78,20 +78,9 @@ async def update(
         await repository.delete_entries(session, issue.id)
         await write_entries(session, issue, entries, titles)
         changes["entries"] = await entry_values(session, issue)
-    for name in EDITABLE:
-        if name in changes:
-            setattr(issue, name, changes[name])
-    issue.updated_at = utcnow()
-    session.add(issue)
-    await session.flush()
-    if published and reason is not None:
-        await revisions.record(
-            session, entity=ENTITY, entity_id=issue.id, kind=RevisionKind.UPDATED,
-            actor=caller.subject, reason=reason, changes=revisions.diff(old, changes),
-        )  # fmt: skip
-    await outbox.append(
-        session, entity=ENTITY, entity_id=issue.id, kind="updated",
-        payload={"fields": sorted(changes)},
+    await revisions.save_update(
+        session, issue, entity=ENTITY, caller_subject=caller.subject, editable=EDITABLE,
+        old=old, changes=changes, published=published, reason=reason,
     )  # fmt: skip
     return issue
 

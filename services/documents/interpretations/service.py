@@ -165,20 +165,9 @@ async def update(
             )
         await repository.replace_links(session, interpretation.id, ids)
         changes["document_ids"] = ids
-    for name in EDITABLE:
-        if name in changes:
-            setattr(interpretation, name, changes[name])
-    interpretation.updated_at = utcnow()
-    session.add(interpretation)
-    await session.flush()
-    if published and reason is not None:
-        await revisions.record(
-            session, entity=ENTITY, entity_id=interpretation.id, kind=RevisionKind.UPDATED,
-            actor=caller.subject, reason=reason, changes=revisions.diff(old, changes),
-        )  # fmt: skip
-    await outbox.append(
-        session, entity=ENTITY, entity_id=interpretation.id, kind="updated",
-        payload={"fields": sorted(changes)},
+    await revisions.save_update(
+        session, interpretation, entity=ENTITY, caller_subject=caller.subject, editable=EDITABLE,
+        old=old, changes=changes, published=published, reason=reason,
     )  # fmt: skip
     return interpretation
 

@@ -6,8 +6,10 @@ from typing import Any
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from services.common.db import utcnow
 from services.common.errors import PreconditionFailed
 from services.documents.errors import PreconditionRequired
+from services.documents.outbox import repository as outbox
 from services.documents.revisions import repository
 from services.documents.revisions.models import REVISION_LABELS, Revision, RevisionKind
 from services.documents.revisions.schemas import RevisionRead
@@ -88,3 +90,34 @@ def check_if_match(current: str, if_match: str | None, what: str) -> None:
     tags = {t.strip().removeprefix("W/") for t in if_match.split(",")}
     if "*" not in tags and current not in tags:
         raise PreconditionFailed(f"{what}已被修改，请重新读取后再提交。", headers={"ETag": current})
+
+
+async def save_update(
+    session: AsyncSession,
+    row: Any,
+    *,
+    entity: str,
+    caller_subject: str | None,
+    editable: tuple[str, ...] | list[str] | set[str] | frozenset[str],
+    old: dict[str, Any],
+    changes: dict[str, Any],
+    published: bool,
+    reason: str | None,
+) -> None:
+    """Apply an edit of an interpretation or gazette issue: its fields, a version of a published
+    one (who, why, what), and the outbox entry the index and the feeds follow."""
+    for name in editable:
+        if name in changes:
+            setattr(row, name, changes[name])
+    row.updated_at = utcnow()
+    session.add(row)
+    await session.flush()
+    if published and reason is not None:
+        await record(
+            session, entity=entity, entity_id=row.id, kind=RevisionKind.UPDATED,
+            actor=caller_subject, reason=reason, changes=diff(old, changes),
+        )  # fmt: skip
+    await outbox.append(
+        session, entity=entity, entity_id=row.id, kind="updated",
+        payload={"fields": sorted(changes)},
+    )  # fmt: skip
