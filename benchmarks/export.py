@@ -4,7 +4,7 @@ Creates a fresh SQLite documents database (by the migrations), bulk-inserts N sy
 documents straight into its tables (default 100,000: ~90% public, the rest drafts or
 不予公开, each with one or two issuing agencies, a validity interval and a body of about
 ``--body-bytes``), then runs the export the API and ``gongkai export`` run
-(``services.documents.exports.service.write``: JSONL + CSV + SHA-256 manifest) in a child
+(``services.documents.exports.service.EXPORT.write``: JSONL + CSV + SHA-256 manifest) in a child
 process, so the peak memory printed is the export's own. With ``--tracemalloc`` a second
 export run reports the peak of Python allocations as well (tracemalloc slows it down).
 
@@ -122,7 +122,7 @@ def _export(url: str, out: str, batch: int, trace: bool, results: Any) -> None:
     async def run() -> Any:
         database = Database(url)
         try:
-            return await export.write(database, Path(out), batch_size=batch)
+            return await export.EXPORT.write(database, Path(out), batch_size=batch)
         finally:
             await database.dispose()
 

@@ -71,12 +71,13 @@ async def sync(url: str) -> tuple[int, int, float]:
     try:
         while True:
             async with database.sessions() as session:
-                items, position, more = await feed.page(
+                found = await feed.page(
                     session, Stream.DOCUMENT, after=position, limit=PAGE, filters=feed.Filters()
                 )
-            body = orjson.dumps([i.model_dump(mode="json") for i in items])
-            events, size = events + len(items), size + len(body)
-            if not more:
+            position = found.last_sequence
+            body = orjson.dumps([i.model_dump(mode="json") for i in found.items])
+            events, size = events + len(found.items), size + len(body)
+            if not found.more:
                 break
         return events, size, time.perf_counter() - start
     finally:

@@ -261,13 +261,13 @@ def export_command(
     settings = service_settings()
 
     async def run(name: str) -> tuple[Path, Manifest]:
-        module = exports[name]
+        export = exports[name].EXPORT
         database = Database(settings[name].database_url)
         try:
             if out is not None:
-                return out / name, await module.write(database, out / name)
+                return out / name, await export.write(database, out / name)
             store = SnapshotStore(snapshot_root(settings[name].data_dir, name))
-            return await store.publish(lambda directory: module.write(database, directory))
+            return await store.publish(lambda directory: export.write(database, directory))
         finally:
             await database.dispose()
 

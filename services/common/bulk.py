@@ -56,6 +56,28 @@ class Table:
     batches: Callable[[], AsyncIterator[list[dict[str, Any]]]]
 
 
+Columns = Sequence[tuple[str, str]]  # (key of the flattened record, CSV header a person reads)
+
+
+def _same(record: dict[str, Any]) -> dict[str, Any]:
+    return record
+
+
+def columns_table(
+    name: str,
+    columns: Columns,
+    batches: Callable[[], AsyncIterator[list[dict[str, Any]]]],
+    flatten: Callable[[dict[str, Any]], dict[str, Any]] = _same,
+) -> Table:
+    """A table whose CSV has one column per ``columns`` entry, read from ``flatten(record)``."""
+    return Table(
+        name=name,
+        csv_header=[label for _, label in columns],
+        csv_row=lambda record: [flatten(record).get(key) for key, _ in columns],
+        batches=batches,
+    )
+
+
 class FileEntry(BaseModel):
     name: str
     media_type: str
@@ -342,3 +364,39 @@ def file_response(
     return FileResponse(
         directory / name, media_type=entry.media_type, filename=name, headers=headers
     )
+
+
+@dataclass(frozen=True)
+class Export:
+    """One service's bulk export: its dataset name, the state it is made from, its tables."""
+
+    dataset: str
+    state: Callable[[AsyncSession], Awaitable[str]]
+    tables: Callable[[AsyncSession, int], Sequence[Table]]
+    batch_size: int = 500
+
+    async def write(
+        self, database: Database, directory: Path, *, batch_size: int | None = None
+    ) -> Manifest:
+        """Write the export into ``directory`` from one consistent read of the database."""
+        async with snapshot_session(database) as session:
+            return await write_snapshot(
+                directory,
+                dataset=self.dataset,
+                state=await self.state(session),
+                tables=self.tables(session, batch_size or self.batch_size),
+            )
+
+    async def current_state(self, database: Database) -> str:
+        async with database.sessions() as session:
+            return await self.state(session)
+
+    async def served(self, app_state: Any) -> tuple[Path, Manifest]:
+        """The app's served snapshot, rebuilt first when the data changed since it was made."""
+        database: Database = app_state.db
+        return await served_snapshot(
+            app_state,
+            snapshot_root(app_state.settings.data_dir, self.dataset),
+            lambda: self.current_state(database),
+            lambda directory: self.write(database, directory),
+        )

@@ -49,33 +49,23 @@ class ServiceClient:
     async def get(
         self, path: str, *, params: dict[str, Any] | None = None, token: str | None = None
     ) -> PeerResponse:
-        headers = {"accept": "application/json"}
-        if (request_id := current_request_id()) is not None:
-            headers["x-request-id"] = request_id
-        if token:
-            headers["authorization"] = f"Bearer {token}"
-        try:
-            response = await self._client.get(path, params=params, headers=headers)
-        except httpx.HTTPError as exc:
-            logger.warning("peer %s unreachable: %s", self.name, type(exc).__name__)
-            raise ServiceUnavailable(
-                f"依赖的{PEER_LABELS.get(self.name, self.name)}暂时不可用，请稍后重试。",
-                headers={"Retry-After": "5"},
-            ) from None
-        body: Any = None
-        if response.headers.get("content-type", "").split(";")[0].endswith("json"):
-            body = response.json()
-        return PeerResponse(response.status_code, body)
+        return await self._request("GET", path, token=token, params=params)
 
     async def post(self, path: str, *, json: Any = None, token: str | None = None) -> PeerResponse:
         """A JSON POST (lookups such as ``/api/v1/catalog/items/lookup``); same errors as get."""
+        return await self._request("POST", path, token=token, json=json)
+
+    async def _request(
+        self, method: str, path: str, *, token: str | None, **content: Any
+    ) -> PeerResponse:
+        """One call; an unreachable peer is a 503 naming it, a JSON reply is parsed."""
         headers = {"accept": "application/json"}
         if (request_id := current_request_id()) is not None:
             headers["x-request-id"] = request_id
         if token:
             headers["authorization"] = f"Bearer {token}"
         try:
-            response = await self._client.post(path, json=json, headers=headers)
+            response = await self._client.request(method, path, headers=headers, **content)
         except httpx.HTTPError as exc:
             logger.warning("peer %s unreachable: %s", self.name, type(exc).__name__)
             raise ServiceUnavailable(

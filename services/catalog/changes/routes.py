@@ -1,16 +1,14 @@
 """HTTP routes of the catalog's change feed: JSON pages by sequence, and NDJSON streams."""
 
 import uuid
-from collections.abc import AsyncIterator
 from typing import Annotated
 
-import orjson
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Path, Query, Request, Response
 from fastapi.responses import StreamingResponse
 
 from services.catalog.changes import repository, service
-from services.catalog.changes.models import Stream
-from services.catalog.changes.schemas import ChangePage
+from services.catalog.changes.schemas import ChangePage, FeedName
+from services.common import changelog
 from services.common.auth import Principal, public
 from services.common.db import SessionDep
 from services.common.errors import problem_responses
@@ -24,71 +22,32 @@ Anyone = Annotated[Principal, public()]
 After = Annotated[int, Query(ge=0, description="只返回序号大于此值的事件；首次同步为 0")]
 Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description=f"每页事件数，1–{MAX_LIMIT}")]
 Agency = Annotated[uuid.UUID | None, Query(description="只看该机关的")]
+StreamName = Annotated[FeedName, Path(description="agencies 机关、items 政务公开事项")]
 
 
-async def _page(
-    request: Request, session: SessionDep, stream: Stream, after: int, limit: int,
-    agency: uuid.UUID | None,
-) -> ChangePage:  # fmt: skip
-    items, last, more = await service.page(
-        session, stream, after=after, limit=limit, agency_id=agency
+@router.get("/{stream}.ndjson", response_class=StreamingResponse, responses=PROBLEMS)
+async def feed_stream(
+    request: Request, stream: StreamName, _caller: Anyone, agency: Agency = None, after: After = 0
+) -> Response:
+    """机关或政务公开事项变更流（NDJSON 流式）：从 after 之后直到当前最新，每行一个事件."""
+    return changelog.ndjson(
+        request.app.state.db.sessions,
+        head=lambda session: repository.head(session, stream.stream),
+        fetch=service.fetch(stream.stream, agency),
+        render=service.render,
+        after=after,
+        batch=STREAM_BATCH,
     )
-    following = str(request.url.include_query_params(after=last)) if more else None
-    return ChangePage(items=items, last_sequence=last, next=following)
 
 
-def _ndjson(request: Request, stream: Stream, after: int, agency: uuid.UUID | None) -> Response:
-    sessions = request.app.state.db.sessions
-
-    async def lines() -> AsyncIterator[bytes]:
-        # Short sessions per batch: a slow reader must not hold a transaction open.
-        async with sessions() as session:
-            until = await repository.head(session, stream)
-        position = after
-        while position < until:
-            async with sessions() as session:
-                entries = await repository.events(
-                    session, stream, after=position, limit=STREAM_BATCH, agency_id=agency
-                )
-                entries = [e for e in entries if (e.sequence or 0) <= until]
-                if not entries:
-                    return
-                items = await service.render(session, entries)
-            position = int(entries[-1].sequence or position)
-            yield b"".join(orjson.dumps(i.model_dump(mode="json")) + b"\n" for i in items)
-
-    return StreamingResponse(lines(), media_type="application/x-ndjson")
-
-
-@router.get("/agencies", response_model=ChangePage, responses=PROBLEMS)
-async def agencies_feed(
-    request: Request, session: SessionDep, _caller: Anyone, agency: Agency = None,
-    after: After = 0, limit: Limit = 100,
+# After the NDJSON route: "{stream}" alone would match "items.ndjson" too.
+@router.get("/{stream}", response_model=ChangePage, responses=PROBLEMS)
+async def feed_page(
+    request: Request, session: SessionDep, stream: StreamName, _caller: Anyone,
+    agency: Agency = None, after: After = 0, limit: Limit = 100,
 ) -> ChangePage:  # fmt: skip
-    """机关变更流（JSON，按序号分页）."""
-    return await _page(request, session, Stream.AGENCY, after, limit, agency)
-
-
-@router.get("/agencies.ndjson", response_class=StreamingResponse, responses=PROBLEMS)
-async def agencies_stream(
-    request: Request, _caller: Anyone, agency: Agency = None, after: After = 0
-) -> Response:
-    """机关变更流（NDJSON 流式）."""
-    return _ndjson(request, Stream.AGENCY, after, agency)
-
-
-@router.get("/items", response_model=ChangePage, responses=PROBLEMS)
-async def items_feed(
-    request: Request, session: SessionDep, _caller: Anyone, agency: Agency = None,
-    after: After = 0, limit: Limit = 100,
-) -> ChangePage:  # fmt: skip
-    """政务公开事项变更流（JSON，按序号分页）：目录发布新版本时新增、更新和撤回（墓碑）."""
-    return await _page(request, session, Stream.CATALOG_ITEM, after, limit, agency)
-
-
-@router.get("/items.ndjson", response_class=StreamingResponse, responses=PROBLEMS)
-async def items_stream(
-    request: Request, _caller: Anyone, agency: Agency = None, after: After = 0
-) -> Response:
-    """政务公开事项变更流（NDJSON 流式）."""
-    return _ndjson(request, Stream.CATALOG_ITEM, after, agency)
+    """机关或政务公开事项变更流（JSON，按序号分页）：目录发布新版本时新增、更新和撤回（墓碑）."""
+    found = await service.page(session, stream.stream, after=after, limit=limit, agency_id=agency)
+    return ChangePage(
+        items=found.items, last_sequence=found.last_sequence, next=found.next_url(request)
+    )

@@ -2,12 +2,24 @@
 
 import datetime as dt
 import uuid
+from enum import StrEnum
 
 from pydantic import BaseModel, Field
 
 from services.catalog.agencies.schemas import AgencyRead
 from services.catalog.changes.models import Action, Stream
 from services.catalog.items.schemas import ItemRead
+
+
+class FeedName(StrEnum):
+    """A stream as its address names it: /api/v1/catalog/feeds/{stream}[.ndjson]."""
+
+    AGENCIES = "agencies"
+    ITEMS = "items"
+
+    @property
+    def stream(self) -> Stream:
+        return Stream.AGENCY if self is FeedName.AGENCIES else Stream.CATALOG_ITEM
 
 
 class ChangeItem(BaseModel):

@@ -1,7 +1,7 @@
 """The catalog's change feed as the public reads it: events with the current public content.
 
-As in the documents feed, content is loaded when read: an item's content is its row in the
-agency's current published version; a create or update of an item no longer published is
+Content is loaded when read (``services.common.changelog``): an item's content is its row in
+the agency's current published version; a create or update of an item no longer published is
 left out (its withdraw tombstone follows later in the stream).
 """
 
@@ -14,10 +14,11 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from services.catalog.agencies import repository as agency_rows
 from services.catalog.agencies import service as agencies
 from services.catalog.changes import repository
-from services.catalog.changes.models import Action, ChangeEntry, Stream
+from services.catalog.changes.models import ChangeEntry, Stream
 from services.catalog.changes.schemas import ChangeItem
 from services.catalog.versions import repository as versions
 from services.catalog.versions import service as version_service
+from services.common import changelog
 
 
 async def _content(
@@ -35,38 +36,30 @@ async def _content(
     return {read.id: read for read in reads}
 
 
+async def _load(
+    session: AsyncSession, entity: str, ids: list[uuid.UUID]
+) -> dict[uuid.UUID, BaseModel]:
+    return await _content(session, Stream(entity), ids)
+
+
 async def render(session: AsyncSession, entries: Sequence[ChangeEntry]) -> list[ChangeItem]:
-    wanted: dict[Stream, list[uuid.UUID]] = {}
-    for entry in entries:
-        if entry.action != Action.WITHDRAW:
-            wanted.setdefault(Stream(entry.entity), []).append(entry.entity_id)
-    content: dict[uuid.UUID, BaseModel] = {}
-    for stream, ids in wanted.items():
-        content.update(await _content(session, stream, list(dict.fromkeys(ids))))
-    items = []
-    for entry in entries:
-        data = None
-        if entry.action != Action.WITHDRAW:
-            data = content.get(entry.entity_id)
-            if data is None:
-                continue
-        items.append(
-            ChangeItem.model_validate(
-                {
-                    "sequence": entry.sequence, "type": entry.entity, "action": entry.action,
-                    "id": entry.entity_id, "time": entry.recorded_at, "data": data,
-                }
-            )
-        )  # fmt: skip
-    return items
+    return await changelog.render(session, entries, load=_load, item=ChangeItem)
+
+
+def fetch(stream: Stream, agency_id: uuid.UUID | None) -> changelog.Fetch[ChangeEntry]:
+    """Reads the next entries of ``stream`` (of one agency, if given), for pages and streams."""
+
+    async def entries(session: AsyncSession, after: int, limit: int) -> list[ChangeEntry]:
+        return await repository.events(
+            session, stream, after=after, limit=limit, agency_id=agency_id
+        )
+
+    return entries
 
 
 async def page(
     session: AsyncSession, stream: Stream, *, after: int, limit: int, agency_id: uuid.UUID | None
-) -> tuple[list[ChangeItem], int, bool]:
-    """(items, the position read up to, whether more may follow)."""
-    entries = await repository.events(
-        session, stream, after=after, limit=limit, agency_id=agency_id
+) -> changelog.Page[ChangeItem]:
+    return await changelog.page(
+        session, fetch=fetch(stream, agency_id), render=render, after=after, limit=limit
     )
-    last = int(entries[-1].sequence or after) if entries else after
-    return await render(session, entries), last, len(entries) == limit

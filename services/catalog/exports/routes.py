@@ -1,15 +1,13 @@
 """HTTP routes of the catalog's open data: the bulk export and the DCAT-AP catalog."""
 
-from pathlib import Path as FilePath
 from typing import Annotated
 
 from fastapi import APIRouter, Header, Path, Request, Response
 
 from services.catalog.exports import dcat, service
-from services.catalog.settings import CatalogSettings
 from services.common.auth import Principal, public
-from services.common.bulk import ExportRead, Manifest, file_response, served_snapshot, snapshot_root
-from services.common.db import Database, SessionDep
+from services.common.bulk import ExportRead, file_response
+from services.common.db import SessionDep
 from services.common.errors import problem_responses
 from services.common.jsonutil import dumps
 
@@ -20,22 +18,10 @@ FileName = Annotated[str, Path(max_length=64, description="如 items.csv、agenc
 IfNoneMatch = Annotated[str | None, Header(alias="If-None-Match", max_length=200)]
 
 
-async def _fresh(request: Request) -> tuple[FilePath, Manifest]:
-    """The current snapshot, rebuilt first when the catalog changed since it was made."""
-    settings: CatalogSettings = request.app.state.settings
-    database: Database = request.app.state.db
-    return await served_snapshot(
-        request.app.state,
-        snapshot_root(settings.data_dir, service.DATASET),
-        lambda: service.current_state(database),
-        lambda directory: service.write(database, directory),
-    )
-
-
 @router.get(BASE, response_model=ExportRead, responses=problem_responses(503))
 async def export_manifest(request: Request, _caller: Anyone) -> ExportRead:
     """机关名录和各机关当前目录的全量导出清单：文件名、记录数、SHA-256、生成时间."""
-    _, manifest = await _fresh(request)
+    _, manifest = await service.EXPORT.served(request.app.state)
     return ExportRead.of(manifest, BASE)
 
 
@@ -52,7 +38,7 @@ async def export_file(
     name: FileName, request: Request, _caller: Anyone, if_none_match: IfNoneMatch = None
 ) -> Response:
     """下载全量导出的一个文件：JSONL，或带 BOM 的 UTF-8 CSV（Excel 可直接打开）."""
-    directory, manifest = await _fresh(request)
+    directory, manifest = await service.EXPORT.served(request.app.state)
     return file_response(directory, manifest, name, if_none_match)
 
 

@@ -5,7 +5,6 @@ drafts are never exported. An agency's contact is its disclosure office's, not a
 """
 
 from collections.abc import AsyncIterator, Sequence
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import true
@@ -24,8 +23,7 @@ from services.catalog.items.models import (
 )
 from services.catalog.versions import service as versions
 from services.catalog.versions.models import PublishedItem
-from services.common.bulk import Manifest, Table, id_batches, snapshot_session, write_snapshot
-from services.common.db import Database
+from services.common.bulk import Export, Table, columns_table, id_batches
 
 DATASET = "catalog"
 BATCH_SIZE = 500
@@ -64,14 +62,13 @@ ITEM_COLUMNS: tuple[tuple[str, str], ...] = (
 )
 
 
-def agency_row(data: dict[str, Any]) -> list[Any]:
-    flat = {**data, **data["contact"]}
-    return [flat.get(key) for key, _ in AGENCY_COLUMNS]
+def flat_agency(data: dict[str, Any]) -> dict[str, Any]:
+    return {**data, **data["contact"]}
 
 
-def item_row(data: dict[str, Any]) -> list[Any]:
+def flat_item(data: dict[str, Any]) -> dict[str, Any]:
     """Labels a person reads in Excel: ● required / 〇 optional elements, Chinese names."""
-    flat = {
+    return {
         **data,
         "elements": [("●" if e["required"] else "〇") + e["name"] for e in data["elements"]],
         "deadline": data["deadline"]["text"],
@@ -80,7 +77,6 @@ def item_row(data: dict[str, Any]) -> list[Any]:
         "mode": MODE_LABELS[DisclosureMode(data["mode"])],
         "levels": [LEVEL_LABELS[DisclosureLevel(v)] for v in data["levels"]],
     }
-    return [flat.get(key) for key, _ in ITEM_COLUMNS]
 
 
 async def _agencies(session: AsyncSession, size: int) -> AsyncIterator[list[dict[str, Any]]]:
@@ -94,34 +90,11 @@ async def _items(session: AsyncSession, size: int) -> AsyncIterator[list[dict[st
         yield [r.model_dump(mode="json") for r in reads]
 
 
-def tables(session: AsyncSession, size: int = BATCH_SIZE) -> Sequence[Table]:
+def tables(session: AsyncSession, size: int) -> Sequence[Table]:
     return [
-        Table(
-            name="agencies",
-            csv_header=[label for _, label in AGENCY_COLUMNS],
-            csv_row=agency_row,
-            batches=lambda: _agencies(session, size),
-        ),
-        Table(
-            name="items",
-            csv_header=[label for _, label in ITEM_COLUMNS],
-            csv_row=item_row,
-            batches=lambda: _items(session, size),
-        ),
+        columns_table("agencies", AGENCY_COLUMNS, lambda: _agencies(session, size), flat_agency),
+        columns_table("items", ITEM_COLUMNS, lambda: _items(session, size), flat_item),
     ]
 
 
-async def write(database: Database, directory: Path, *, batch_size: int = BATCH_SIZE) -> Manifest:
-    """Write the export into ``directory`` from one consistent read of the database."""
-    async with snapshot_session(database) as session:
-        return await write_snapshot(
-            directory,
-            dataset=DATASET,
-            state=await repository.state_digest(session),
-            tables=tables(session, batch_size),
-        )
-
-
-async def current_state(database: Database) -> str:
-    async with database.sessions() as session:
-        return await repository.state_digest(session)
+EXPORT = Export(DATASET, state=repository.state_digest, tables=tables, batch_size=BATCH_SIZE)

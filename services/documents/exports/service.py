@@ -6,15 +6,13 @@ links to non-public documents left out), whoever asks; no staff names, no disclo
 """
 
 from collections.abc import AsyncIterator, Sequence
-from pathlib import Path
 from typing import Any
 
 from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from services.common.auth import ANONYMOUS
-from services.common.bulk import Manifest, Table, id_batches, snapshot_session, write_snapshot
-from services.common.db import Database
+from services.common.bulk import Export, Table, columns_table, id_batches
 from services.documents import visibility
 from services.documents.clock import today
 from services.documents.exports import repository
@@ -90,11 +88,11 @@ def record(document: Document, loaded: present.Loaded, items: list[Any]) -> dict
     return data
 
 
-def csv_row(data: dict[str, Any]) -> list[Any]:
+def flat_document(data: dict[str, Any]) -> dict[str, Any]:
     """The CSV columns: metadata only (an Excel cell holds at most 32,767 characters)."""
     subject = data.get("subject") or {}
     validity = data.get("validity") or {}
-    flat = {
+    return {
         **data,
         "type_code": data["type"]["code"],
         "type_name": data["type"]["name"],
@@ -105,7 +103,6 @@ def csv_row(data: dict[str, Any]) -> list[Any]:
         "validity": validity.get("label"),
         "validity_status": validity.get("status"),
     }
-    return [flat.get(key) for key, _ in CSV_COLUMNS]
 
 
 async def state(session: AsyncSession) -> str:
@@ -134,55 +131,24 @@ async def _gazette(session: AsyncSession, size: int) -> AsyncIterator[list[dict[
         yield [(await gazette.read(session, ANONYMOUS, r)).model_dump(mode="json") for r in rows]
 
 
-def interpretation_row(data: dict[str, Any]) -> list[Any]:
-    return [data.get(key) for key, _ in INTERPRETATION_COLUMNS]
-
-
-def gazette_row(data: dict[str, Any]) -> list[Any]:
+def flat_gazette(data: dict[str, Any]) -> dict[str, Any]:
     entries = data["entries"]
-    flat = {
+    return {
         **data,
         "entries": [e["title"] for e in entries],
         "document_ids": [e["document_id"] for e in entries if e["document_id"]],
     }
-    return [flat.get(key) for key, _ in GAZETTE_COLUMNS]
 
 
-def tables(session: AsyncSession, size: int = BATCH_SIZE) -> Sequence[Table]:
+def tables(session: AsyncSession, size: int) -> Sequence[Table]:
     """Documents, their interpretations and the gazette: what the public registry shows."""
     return [
-        Table(
-            name="documents",
-            csv_header=[label for _, label in CSV_COLUMNS],
-            csv_row=csv_row,
-            batches=lambda: _documents(session, size),
+        columns_table("documents", CSV_COLUMNS, lambda: _documents(session, size), flat_document),
+        columns_table(
+            "interpretations", INTERPRETATION_COLUMNS, lambda: _interpretations(session, size)
         ),
-        Table(
-            name="interpretations",
-            csv_header=[label for _, label in INTERPRETATION_COLUMNS],
-            csv_row=interpretation_row,
-            batches=lambda: _interpretations(session, size),
-        ),
-        Table(
-            name="gazette",
-            csv_header=[label for _, label in GAZETTE_COLUMNS],
-            csv_row=gazette_row,
-            batches=lambda: _gazette(session, size),
-        ),
+        columns_table("gazette", GAZETTE_COLUMNS, lambda: _gazette(session, size), flat_gazette),
     ]
 
 
-async def write(database: Database, directory: Path, *, batch_size: int = BATCH_SIZE) -> Manifest:
-    """Write the export into ``directory`` from one consistent read of the database."""
-    async with snapshot_session(database) as session:
-        return await write_snapshot(
-            directory,
-            dataset=DATASET,
-            state=await state(session),
-            tables=tables(session, batch_size),
-        )
-
-
-async def current_state(database: Database) -> str:
-    async with database.sessions() as session:
-        return await state(session)
+EXPORT = Export(DATASET, state=state, tables=tables, batch_size=BATCH_SIZE)

@@ -1,31 +1,32 @@
-"""HTTP routes of the change feed: JSON pages, NDJSON streams and the Atom feed."""
+"""HTTP routes of the change feed: JSON pages and NDJSON streams per stream, the Atom feed."""
 
 import uuid
-from collections.abc import AsyncIterator
 from typing import Annotated
 
-import orjson
-from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from fastapi.responses import StreamingResponse
 
+from services.common import changelog
 from services.common.db import SessionDep
 from services.common.errors import problem_responses
 from services.documents.access import Anyone
 from services.documents.feed import atom, repository, service
 from services.documents.feed.models import Stream
-from services.documents.feed.schemas import FeedPage
+from services.documents.feed.schemas import FeedName, FeedPage
 
 router = APIRouter(prefix="/feeds", tags=["开放数据变更流"])
 
 # Documents carry their full text: pages and stream batches stay small enough to hold.
 MAX_LIMIT = 200
 STREAM_BATCH = 50
-NDJSON = "application/x-ndjson"
 ATOM = "application/atom+xml; charset=utf-8"
 PROBLEMS = problem_responses(422)
 
 After = Annotated[int, Query(ge=0, description="只返回序号大于此值的事件；首次同步为 0")]
 Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description=f"每页事件数，1–{MAX_LIMIT}")]
+StreamName = Annotated[
+    FeedName, Path(description="documents 文件、interpretations 政策解读、gazette 政府公报")
+]
 
 
 def filters(
@@ -40,58 +41,6 @@ def filters(
 FiltersDep = Annotated[service.Filters, Depends(filters)]
 
 
-async def _page(
-    request: Request, session: SessionDep, stream: Stream, after: int, limit: int,
-    chosen: service.Filters,
-) -> FeedPage:  # fmt: skip
-    items, last, more = await service.page(
-        session, stream, after=after, limit=limit, filters=chosen
-    )
-    following = str(request.url.include_query_params(after=last)) if more else None
-    return FeedPage(items=items, last_sequence=last, next=following)
-
-
-def _ndjson(request: Request, stream: Stream, after: int, chosen: service.Filters) -> Response:
-    """Streams every event after ``after`` up to the head at the start, one JSON per line."""
-    sessions = request.app.state.db.sessions
-
-    async def lines() -> AsyncIterator[bytes]:
-        # Short sessions per batch: a slow reader must not hold a transaction open.
-        async with sessions() as session:
-            until = await repository.head(session, stream)
-        position = after
-        while position < until:
-            async with sessions() as session:
-                events = await repository.events(
-                    session, stream, after=position, limit=STREAM_BATCH, facets=chosen.facets()
-                )
-                events = [e for e in events if (e.sequence or 0) <= until]
-                if not events:
-                    return
-                items = await service.render(session, events)
-            position = int(events[-1].sequence or position)
-            yield b"".join(orjson.dumps(i.model_dump(mode="json")) + b"\n" for i in items)
-
-    return StreamingResponse(lines(), media_type=NDJSON)
-
-
-@router.get("/documents", response_model=FeedPage, responses=PROBLEMS)
-async def documents_feed(
-    request: Request, session: SessionDep, _caller: Anyone, chosen: FiltersDep,
-    after: After = 0, limit: Limit = 100,
-) -> FeedPage:  # fmt: skip
-    """文件变更流（JSON，按序号分页）：新公开、更新和撤回（墓碑），只含公众可见的记录."""
-    return await _page(request, session, Stream.DOCUMENT, after, limit, chosen)
-
-
-@router.get("/documents.ndjson", response_class=StreamingResponse, responses=PROBLEMS)
-async def documents_stream(
-    request: Request, _caller: Anyone, chosen: FiltersDep, after: After = 0
-) -> Response:
-    """文件变更流（NDJSON 流式）：从 after 之后直到当前最新，每行一个事件."""
-    return _ndjson(request, Stream.DOCUMENT, after, chosen)
-
-
 @router.get("/documents.atom", response_class=Response, responses=PROBLEMS)
 async def documents_atom(
     request: Request, session: SessionDep, _caller: Anyone, chosen: FiltersDep,
@@ -104,35 +53,29 @@ async def documents_atom(
     return Response(body, media_type=ATOM)
 
 
-@router.get("/interpretations", response_model=FeedPage, responses=PROBLEMS)
-async def interpretations_feed(
-    request: Request, session: SessionDep, _caller: Anyone, chosen: FiltersDep,
-    after: After = 0, limit: Limit = 100,
-) -> FeedPage:  # fmt: skip
-    """政策解读变更流（JSON，按序号分页）."""
-    return await _page(request, session, Stream.INTERPRETATION, after, limit, chosen)
-
-
-@router.get("/interpretations.ndjson", response_class=StreamingResponse, responses=PROBLEMS)
-async def interpretations_stream(
-    request: Request, _caller: Anyone, chosen: FiltersDep, after: After = 0
+# Declared after the Atom route and before the JSON one: "{stream}" alone would match both.
+@router.get("/{stream}.ndjson", response_class=StreamingResponse, responses=PROBLEMS)
+async def feed_stream(
+    request: Request, stream: StreamName, _caller: Anyone, chosen: FiltersDep, after: After = 0
 ) -> Response:
-    """政策解读变更流（NDJSON 流式）."""
-    return _ndjson(request, Stream.INTERPRETATION, after, chosen)
+    """变更流（NDJSON 流式）：从 after 之后直到当前最新，每行一个事件."""
+    return changelog.ndjson(
+        request.app.state.db.sessions,
+        head=lambda session: repository.head(session, stream.stream),
+        fetch=service.fetch(stream.stream, chosen),
+        render=service.render,
+        after=after,
+        batch=STREAM_BATCH,
+    )
 
 
-@router.get("/gazette", response_model=FeedPage, responses=PROBLEMS)
-async def gazette_feed(
-    request: Request, session: SessionDep, _caller: Anyone, chosen: FiltersDep,
-    after: After = 0, limit: Limit = 100,
+@router.get("/{stream}", response_model=FeedPage, responses=PROBLEMS)
+async def feed_page(
+    request: Request, session: SessionDep, stream: StreamName, _caller: Anyone,
+    chosen: FiltersDep, after: After = 0, limit: Limit = 100,
 ) -> FeedPage:  # fmt: skip
-    """政府公报变更流（JSON，按序号分页）."""
-    return await _page(request, session, Stream.GAZETTE_ISSUE, after, limit, chosen)
-
-
-@router.get("/gazette.ndjson", response_class=StreamingResponse, responses=PROBLEMS)
-async def gazette_stream(
-    request: Request, _caller: Anyone, chosen: FiltersDep, after: After = 0
-) -> Response:
-    """政府公报变更流（NDJSON 流式）."""
-    return _ndjson(request, Stream.GAZETTE_ISSUE, after, chosen)
+    """变更流（JSON，按序号分页）：新公开、更新和撤回（墓碑），只含公众可见的记录."""
+    found = await service.page(session, stream.stream, after=after, limit=limit, filters=chosen)
+    return FeedPage(
+        items=found.items, last_sequence=found.last_sequence, next=found.next_url(request)
+    )

@@ -2,6 +2,7 @@
 
 import datetime as dt
 import uuid
+from enum import StrEnum
 
 from pydantic import BaseModel, Field
 
@@ -9,6 +10,25 @@ from services.documents.feed.models import Action, Stream
 from services.documents.gazette.schemas import GazetteRead
 from services.documents.interpretations.schemas import InterpretationRead
 from services.documents.records.schemas import DocumentRead
+
+
+class FeedName(StrEnum):
+    """A stream as its address names it: /feeds/{stream}, /feeds/{stream}.ndjson."""
+
+    DOCUMENTS = "documents"
+    INTERPRETATIONS = "interpretations"
+    GAZETTE = "gazette"
+
+    @property
+    def stream(self) -> Stream:
+        return FEED_STREAMS[self]
+
+
+FEED_STREAMS = {
+    FeedName.DOCUMENTS: Stream.DOCUMENT,
+    FeedName.INTERPRETATIONS: Stream.INTERPRETATION,
+    FeedName.GAZETTE: Stream.GAZETTE_ISSUE,
+}
 
 
 class FeedItem(BaseModel):

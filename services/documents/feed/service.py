@@ -1,9 +1,7 @@
 """The feed as the public reads it: events rendered with the record's current public content.
 
-Content is loaded when the feed is read, not copied when the event is written, so the feed
-never serves a state the public may no longer see. A create or update whose record is no
-longer public is left out (a withdraw tombstone follows it later in the stream); applying
-the events in order therefore always converges on exactly the public records.
+Content is loaded when the feed is read (``services.common.changelog``), so applying the
+events in order always converges on exactly the public records.
 """
 
 import uuid
@@ -14,10 +12,11 @@ from pydantic import BaseModel
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from services.common import changelog
 from services.common.auth import ANONYMOUS
 from services.documents import visibility
 from services.documents.feed import repository
-from services.documents.feed.models import Action, FeedEvent, Stream
+from services.documents.feed.models import FeedEvent, Stream
 from services.documents.feed.projection import Facet
 from services.documents.feed.schemas import FeedItem
 from services.documents.gazette import service as gazette
@@ -84,42 +83,35 @@ LOADERS: dict[Stream, Loader] = {
 }
 
 
+async def _load(
+    session: AsyncSession, entity: str, ids: list[uuid.UUID]
+) -> dict[uuid.UUID, BaseModel]:
+    return await LOADERS[Stream(entity)](session, ids)
+
+
 async def render(session: AsyncSession, events: Sequence[FeedEvent]) -> list[FeedItem]:
     """The events as the public sees them now (see the module docstring)."""
-    wanted: dict[Stream, list[uuid.UUID]] = {}
-    for event in events:
-        if event.action != Action.WITHDRAW:
-            wanted.setdefault(Stream(event.entity), []).append(event.entity_id)
-    content: dict[uuid.UUID, BaseModel] = {}
-    for stream, ids in wanted.items():
-        content.update(await LOADERS[stream](session, list(dict.fromkeys(ids))))
-    items = []
-    for event in events:
-        data = None
-        if event.action != Action.WITHDRAW:
-            data = content.get(event.entity_id)
-            if data is None:
-                continue
-        items.append(
-            FeedItem.model_validate(
-                {
-                    "sequence": event.sequence, "type": event.entity, "action": event.action,
-                    "id": event.entity_id, "time": event.recorded_at, "data": data,
-                }
-            )
-        )  # fmt: skip
-    return items
+    return await changelog.render(session, events, load=_load, item=FeedItem)
+
+
+def fetch(stream: Stream, filters: Filters) -> changelog.Fetch[FeedEvent]:
+    """Reads the next events of ``stream`` matching ``filters`` (for pages and streams)."""
+
+    async def events(session: AsyncSession, after: int, limit: int) -> list[FeedEvent]:
+        return await repository.events(
+            session, stream, after=after, limit=limit, facets=filters.facets()
+        )
+
+    return events
 
 
 async def page(
     session: AsyncSession, stream: Stream, *, after: int, limit: int, filters: Filters
-) -> tuple[list[FeedItem], int, bool]:
-    """Events after ``after``: (items, the position read up to, whether more may follow)."""
-    events = await repository.events(
-        session, stream, after=after, limit=limit, facets=filters.facets()
+) -> changelog.Page[FeedItem]:
+    """The events after ``after`` matching ``filters``, at most ``limit`` of them."""
+    return await changelog.page(
+        session, fetch=fetch(stream, filters), render=render, after=after, limit=limit
     )
-    last = int(events[-1].sequence or after) if events else after
-    return await render(session, events), last, len(events) == limit
 
 
 async def latest(
