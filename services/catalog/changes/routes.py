@@ -7,7 +7,7 @@ from fastapi import APIRouter, Path, Query, Request, Response
 from fastapi.responses import StreamingResponse
 
 from services.catalog.changes import repository, service
-from services.catalog.changes.schemas import ChangePage, FeedName
+from services.catalog.changes.schemas import ChangePage, CatalogFeed
 from services.common import changelog
 from services.common.auth import Principal, public
 from services.common.db import SessionDep
@@ -22,7 +22,7 @@ Anyone = Annotated[Principal, public()]
 After = Annotated[int, Query(ge=0, description="只返回序号大于此值的事件；首次同步为 0")]
 Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description=f"每页事件数，1–{MAX_LIMIT}")]
 Agency = Annotated[uuid.UUID | None, Query(description="只看该机关的")]
-StreamName = Annotated[FeedName, Path(description="agencies 机关、items 政务公开事项")]
+StreamName = Annotated[CatalogFeed, Path(description="agencies 机关、items 政务公开事项")]
 
 
 @router.get("/{stream}.ndjson", response_class=StreamingResponse, responses=PROBLEMS)

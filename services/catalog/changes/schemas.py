@@ -11,7 +11,7 @@ from services.catalog.changes.models import Action, Stream
 from services.catalog.items.schemas import ItemRead
 
 
-class FeedName(StrEnum):
+class CatalogFeed(StrEnum):
     """A stream as its address names it: /api/v1/catalog/feeds/{stream}[.ndjson]."""
 
     AGENCIES = "agencies"
@@ -19,7 +19,7 @@ class FeedName(StrEnum):
 
     @property
     def stream(self) -> Stream:
-        return Stream.AGENCY if self is FeedName.AGENCIES else Stream.CATALOG_ITEM
+        return Stream.AGENCY if self is CatalogFeed.AGENCIES else Stream.CATALOG_ITEM
 
 
 class ChangeItem(BaseModel):

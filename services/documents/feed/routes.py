@@ -12,7 +12,7 @@ from services.common.errors import problem_responses
 from services.documents.access import Anyone
 from services.documents.feed import atom, repository, service
 from services.documents.feed.models import Stream
-from services.documents.feed.schemas import FeedName, FeedPage
+from services.documents.feed.schemas import DocumentFeed, FeedPage
 
 router = APIRouter(prefix="/feeds", tags=["开放数据变更流"])
 
@@ -25,7 +25,7 @@ PROBLEMS = problem_responses(422)
 After = Annotated[int, Query(ge=0, description="只返回序号大于此值的事件；首次同步为 0")]
 Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description=f"每页事件数，1–{MAX_LIMIT}")]
 StreamName = Annotated[
-    FeedName, Path(description="documents 文件、interpretations 政策解读、gazette 政府公报")
+    DocumentFeed, Path(description="documents 文件、interpretations 政策解读、gazette 政府公报")
 ]
 
 

@@ -12,7 +12,7 @@ from services.documents.interpretations.schemas import InterpretationRead
 from services.documents.records.schemas import DocumentRead
 
 
-class FeedName(StrEnum):
+class DocumentFeed(StrEnum):
     """A stream as its address names it: /feeds/{stream}, /feeds/{stream}.ndjson."""
 
     DOCUMENTS = "documents"
@@ -25,9 +25,9 @@ class FeedName(StrEnum):
 
 
 FEED_STREAMS = {
-    FeedName.DOCUMENTS: Stream.DOCUMENT,
-    FeedName.INTERPRETATIONS: Stream.INTERPRETATION,
-    FeedName.GAZETTE: Stream.GAZETTE_ISSUE,
+    DocumentFeed.DOCUMENTS: Stream.DOCUMENT,
+    DocumentFeed.INTERPRETATIONS: Stream.INTERPRETATION,
+    DocumentFeed.GAZETTE: Stream.GAZETTE_ISSUE,
 }
 
 

@@ -22,3 +22,27 @@ async def test_feeds_are_public_and_rate_limited_at_the_gateway(client: httpx.As
     assert stream.text == ""
     hooks = await client.get("/api/v1/documents/webhooks")
     assert hooks.status_code == 401
+
+
+async def test_a_feed_names_its_streams_and_refuses_others(client: httpx.AsyncClient) -> None:
+    openapi = (await client.get("/openapi.json")).json()
+    paths, schemas = openapi["paths"], openapi["components"]["schemas"]
+    for path, streams in (
+        ("/feeds/{stream}", ["documents", "interpretations", "gazette"]),
+        ("/feeds/{stream}.ndjson", ["documents", "interpretations", "gazette"]),
+        ("/api/v1/catalog/feeds/{stream}", ["agencies", "items"]),
+        ("/api/v1/catalog/feeds/{stream}.ndjson", ["agencies", "items"]),
+    ):
+        (parameter,) = [p for p in paths[path]["get"]["parameters"] if p["name"] == "stream"]
+        assert parameter["in"] == "path"
+        schema = schemas[parameter["schema"]["$ref"].rsplit("/", 1)[1]]
+        assert schema["enum"] == streams, path
+    for path in (
+        "/feeds/drafts", "/feeds/drafts.ndjson", "/feeds/gazette.atom",
+        "/api/v1/catalog/feeds/divisions", "/api/v1/catalog/feeds/divisions.ndjson",
+    ):  # fmt: skip
+        response = await client.get(path)
+        assert response.status_code == 422, (path, response.text)
+        assert response.headers["content-type"].startswith("application/problem+json")
+        assert "应为以下取值之一" in response.json()["detail"], path
+    assert (await client.get("/api/v1/catalog/feeds/items.ndjson")).status_code == 200
