@@ -7,7 +7,7 @@ from fastapi import APIRouter, Path, Query, Request, Response
 from fastapi.responses import StreamingResponse
 
 from services.catalog.changes import repository, service
-from services.catalog.changes.schemas import ChangePage, CatalogFeed
+from services.catalog.changes.schemas import CatalogFeed, ChangePage
 from services.common import changelog
 from services.common.auth import Principal, public
 from services.common.db import SessionDep
