@@ -1,20 +1,16 @@
 """The composition root's list of services: their path prefixes, settings and factories."""
 
+import importlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from fastapi import FastAPI
 from starlette.types import ASGIApp
 
-from services.catalog.app import PEERS as CATALOG_PEERS
-from services.catalog.app import create_app as create_catalog
 from services.catalog.settings import CatalogSettings
 from services.common.settings import ServiceSettings
-from services.documents.app import PEERS as DOCUMENTS_PEERS
-from services.documents.app import create_app as create_documents
 from services.documents.settings import DocumentsSettings
-from services.requests.app import PEERS as REQUESTS_PEERS
-from services.requests.app import create_app as create_requests
 from services.requests.settings import RequestsSettings
 
 
@@ -23,8 +19,19 @@ class ServiceEntry:
     name: str
     prefixes: tuple[str, ...]
     settings_class: type[ServiceSettings]
-    factory: Callable[..., FastAPI]
-    peers: tuple[str, ...]
+
+    def _app_module(self) -> Any:
+        # Imported on first use: what needs only settings (most commands) skips every app.
+        return importlib.import_module(f"services.{self.name}.app")
+
+    def factory(self, settings: ServiceSettings, **kwargs: Any) -> FastAPI:
+        create: Callable[..., FastAPI] = self._app_module().create_app
+        return create(settings, **kwargs)
+
+    @property
+    def peers(self) -> tuple[str, ...]:
+        """The services this one calls (``PEERS`` in its app module)."""
+        return tuple(self._app_module().PEERS)
 
 
 # In dependency order: a service's peers come before it.
@@ -33,19 +40,13 @@ SERVICES: tuple[ServiceEntry, ...] = (
         "catalog",
         ("/api/v1/catalog", "/api/v1/open/exports/catalog", "/api/v1/open/dcat"),
         CatalogSettings,
-        create_catalog,
-        CATALOG_PEERS,
     ),
     ServiceEntry(
         "documents",
         ("/api/v1/documents", "/feeds", "/api/v1/open/exports/documents"),
         DocumentsSettings,
-        create_documents,
-        DOCUMENTS_PEERS,
     ),
-    ServiceEntry(
-        "requests", ("/api/v1/requests",), RequestsSettings, create_requests, REQUESTS_PEERS
-    ),
+    ServiceEntry("requests", ("/api/v1/requests",), RequestsSettings),
 )
 BY_NAME = {entry.name: entry for entry in SERVICES}
 

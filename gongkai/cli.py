@@ -10,34 +10,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-import uvicorn
-from alembic import command
-from starlette.types import ASGIApp
 
-from gateway.app import create_app as create_gateway
-from gateway.oauth.admin import AdminError, create_client, create_user
-from gateway.oauth.keys import rotate
-from gateway.roletable import access_rows, replace_in
-from gateway.roletable import render as render_role_table
-from gateway.services import BY_NAME, SERVICES, build_service_apps, service_settings
-from gateway.settings import GatewaySettings
-from services.common.db import Database
-from services.common.errors import GongkaiError
-from services.common.logging import configure_logging
-from services.common.migrations import (
-    MIGRATION_PACKAGES,
-    alembic_config,
-    migrations_package,
-    upgrade,
-)
-from services.documents.importer import decode_legacy_bytes
-from services.documents.legacy.runner import import_texts
-from services.documents.search.reindex import rebuild_from_settings
-from services.requests.holidays.loader import NoticeFileError, load_file
-from services.requests.settings import RequestsSettings
-
+# Commands import what they use when they run: `gongkai --help` and the light commands then
+# start without loading every service's app (seconds of CPU).
 if TYPE_CHECKING:
+    from starlette.types import ASGIApp
+
     from gongkai.backup import Instance
+    from services.common.db import Database
 
 cli = typer.Typer(help="Gongkai（公开）政务公开后端。", no_args_is_help=True, add_completion=False)
 
@@ -45,7 +25,9 @@ HostOption = Annotated[str | None, typer.Option(help="监听地址；'::' 同时
 PortOption = Annotated[int | None, typer.Option(help="监听端口")]
 
 
-def _serve(app: ASGIApp, host: str, port: int, log_level: str) -> None:
+def _serve(app: "ASGIApp", host: str, port: int, log_level: str) -> None:
+    import uvicorn
+
     config = uvicorn.Config(
         app,
         host=host,
@@ -76,6 +58,10 @@ def _bind(host: str, port: int) -> socket.socket:
 @cli.command()
 def serve(host: HostOption = None, port: PortOption = None) -> None:
     """Run the gateway with every service that has no URL configured, in one process."""
+    from gateway.app import create_app as create_gateway
+    from gateway.settings import GatewaySettings
+    from services.common.logging import configure_logging
+
     settings = GatewaySettings()
     configure_logging(settings.log_level, settings.log_format)
     _serve(
@@ -90,6 +76,10 @@ def serve_service(
     port: PortOption = None,
 ) -> None:
     """Run one service on its own (the distributed mode)."""
+    from gateway.services import BY_NAME, build_service_apps, service_settings
+    from gateway.settings import GatewaySettings
+    from services.common.logging import configure_logging
+
     if name not in BY_NAME:
         raise typer.BadParameter(f"未知的服务：{name}（可选 catalog、documents、requests）")
     settings = service_settings()
@@ -110,6 +100,10 @@ def migrate(
     names: Annotated[list[str] | None, typer.Argument(help="要迁移的服务；默认全部")] = None,
 ) -> None:
     """Bring each service's database to the latest schema."""
+    from gateway.services import SERVICES, service_settings
+    from gateway.settings import GatewaySettings
+    from services.common.migrations import upgrade
+
     settings = service_settings()
     for entry in SERVICES:
         if names and entry.name not in names:
@@ -124,6 +118,8 @@ def migrate(
 @cli.command()
 def demo() -> None:
     """Load the demo data of every service that has some (idempotent; `make run` calls it)."""
+    from gateway.services import SERVICES, service_settings
+
     settings = service_settings()
     for entry in SERVICES:
         module_name = f"services.{entry.name}.demo"
@@ -137,6 +133,9 @@ def demo() -> None:
 @cli.command()
 def reindex() -> None:
     """Rebuild the documents search index (embedded or Meilisearch) from the database."""
+    from gateway.services import service_settings
+    from services.documents.search.reindex import rebuild_from_settings
+
     typer.echo(asyncio.run(rebuild_from_settings(service_settings()["documents"])))
 
 
@@ -146,6 +145,16 @@ def make_migration(
     message: Annotated[str, typer.Option("-m", "--message", help="迁移说明（英文短句）")],
 ) -> None:
     """Autogenerate the next Alembic revision of a service from its models (for developers)."""
+    from alembic import command
+
+    from gateway.services import BY_NAME
+    from services.common.migrations import (
+        MIGRATION_PACKAGES,
+        alembic_config,
+        migrations_package,
+        upgrade,
+    )
+
     if name not in BY_NAME and name not in MIGRATION_PACKAGES:
         raise typer.BadParameter(f"未知的服务：{name}")
     package = migrations_package(name)
@@ -166,6 +175,10 @@ def import_documents(
     type_code: Annotated[str, typer.Option("--type", help="文件类型代码")] = "normative",
 ) -> None:
     """Read legacy documents' raw text, report per file what was found, and register them."""
+    from gateway.services import service_settings
+    from services.documents.importer import decode_legacy_bytes
+    from services.documents.legacy.runner import import_texts
+
     files = []
     for path in paths:
         if not path.is_file():
@@ -193,6 +206,11 @@ def load_holidays(
     loaded_by: Annotated[str, typer.Option(help="载入人")] = "cli",
 ) -> None:
     """Load a year's State Council holiday notice and recompute open request deadlines."""
+    from gateway.services import service_settings
+    from services.common.errors import GongkaiError
+    from services.requests.holidays.loader import NoticeFileError, load_file
+    from services.requests.settings import RequestsSettings
+
     settings = service_settings()["requests"]
     assert isinstance(settings, RequestsSettings)
     try:
@@ -210,10 +228,13 @@ def purge_pii(
     ] = None,
 ) -> None:
     """Remove applicants' personal data from requests closed longer than the retention period."""
-    import datetime as dt  # noqa: PLC0415 (only this command needs them)
+    import datetime as dt
 
-    from services.requests.applications.clock import china_today  # noqa: PLC0415
-    from services.requests.applications.retention import purge_all  # noqa: PLC0415
+    from gateway.services import service_settings
+    from services.common.db import Database
+    from services.requests.applications.clock import china_today
+    from services.requests.applications.retention import purge_all
+    from services.requests.settings import RequestsSettings
 
     settings = service_settings()["requests"]
     assert isinstance(settings, RequestsSettings)
@@ -248,10 +269,11 @@ def export_command(
     ] = None,
 ) -> None:
     """Write the open-data bulk export: JSONL, CSV (UTF-8 with BOM) and a SHA-256 manifest."""
-    # Imported here, so the other commands start without the export modules.
-    from services.catalog.exports import service as catalog_export  # noqa: PLC0415
-    from services.common.bulk import Manifest, SnapshotStore, snapshot_root  # noqa: PLC0415
-    from services.documents.exports import service as documents_export  # noqa: PLC0415
+    from gateway.services import service_settings
+    from services.catalog.exports import service as catalog_export
+    from services.common.bulk import Manifest, SnapshotStore, snapshot_root
+    from services.common.db import Database
+    from services.documents.exports import service as documents_export
 
     exports = {"documents": documents_export, "catalog": catalog_export}
     chosen = names or list(exports)
@@ -285,8 +307,12 @@ def main() -> None:
 # --- administration (the gateway's users and clients) -------------------------------------
 
 
-async def _gateway_database() -> Database:
+async def _gateway_database() -> "Database":
     """The gateway's database, brought to the latest schema first."""
+    from gateway.settings import GatewaySettings
+    from services.common.db import Database
+    from services.common.migrations import upgrade
+
     settings = GatewaySettings()
     await upgrade("gateway", settings.database_url)
     return Database(settings.database_url)
@@ -309,6 +335,7 @@ def create_user_command(
     ] = "",
 ) -> None:
     """Create a staff account (password stored as an argon2 hash)."""
+    from gateway.oauth.admin import AdminError, create_user
 
     async def run() -> str:
         database = await _gateway_database()
@@ -349,6 +376,7 @@ def create_client_command(
     jwks_file: Annotated[Path | None, typer.Option(help="private_key_jwt 的公钥 JWKS 文件")] = None,
 ) -> None:
     """Create an OAuth client; a generated secret is shown once and stored only hashed."""
+    from gateway.oauth.admin import AdminError, create_client
 
     async def run() -> tuple[str, str | None]:
         database = await _gateway_database()
@@ -381,6 +409,9 @@ def create_client_command(
 @cli.command("rotate-keys")
 def rotate_keys_command() -> None:
     """Put a new token-signing key first; the previous one stays in the JWKS."""
+    from gateway.oauth.keys import rotate
+    from gateway.settings import GatewaySettings
+
     keys = rotate(GatewaySettings().data_dir)
     typer.echo(f"新签名密钥：{keys.current.kid}；JWKS 中共 {len(keys.keys)} 个密钥")
 
@@ -390,6 +421,10 @@ def role_table_command(
     write: Annotated[bool, typer.Option(help="写入 README.md，而不是打印")] = False,
 ) -> None:
     """Print (or write into README.md) the table of which role may call which route."""
+    from gateway.roletable import access_rows, replace_in
+    from gateway.roletable import render as render_role_table
+    from gateway.services import service_settings
+
     table = render_role_table(access_rows(service_settings()))
     if not write:
         typer.echo(table)
@@ -403,7 +438,9 @@ def role_table_command(
 
 
 def _instance() -> "Instance":
-    from gongkai.backup import Instance  # noqa: PLC0415
+    from gateway.services import service_settings
+    from gateway.settings import GatewaySettings
+    from gongkai.backup import Instance
 
     gateway = GatewaySettings()
     return Instance.from_settings(service_settings(), gateway.database_url, gateway.data_dir)
@@ -414,7 +451,7 @@ def backup(
     target: Annotated[Path, typer.Argument(help="备份写入的新目录")],
 ) -> None:
     """Back up an all-in-one installation (SQLite databases, attachments, signing keys)."""
-    from gongkai.backup import BackupError, create_backup  # noqa: PLC0415
+    from gongkai.backup import BackupError, create_backup
 
     try:
         manifest = create_backup(_instance(), target)
@@ -436,7 +473,11 @@ def restore(
 ) -> None:
     """Restore a backup into this installation (stop the services first), then migrate and
     rebuild the search index."""
-    from gongkai.backup import BackupError, restore_backup  # noqa: PLC0415
+    from gateway.services import service_settings
+    from gateway.settings import GatewaySettings
+    from gongkai.backup import BackupError, restore_backup
+    from services.common.migrations import upgrade
+    from services.documents.search.reindex import rebuild_from_settings
 
     try:
         names = restore_backup(source, _instance(), force=force)
