@@ -1,11 +1,13 @@
 """Rules of reference data: codes are stable; platform admins edit names and add entries."""
 
 import re
+from typing import Literal
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from services.common.auth import Principal
 from services.common.errors import Forbidden, Unprocessable
+from services.documents.outbox import repository as outbox
 from services.documents.reference import repository
 from services.documents.reference.models import DocumentType, SubjectCategory
 from services.documents.reference.schemas import DocumentTypeWrite, SubjectWrite
@@ -38,6 +40,28 @@ def _admin(caller: Principal) -> None:
         raise Forbidden("只有平台管理员可以维护文件类型和主题分类。")
 
 
+async def _save(
+    session: AsyncSession,
+    row: DocumentType | SubjectCategory,
+    data: DocumentTypeWrite | SubjectWrite,
+    *,
+    field: Literal["type_code", "subject_code"],
+) -> None:
+    renamed = row.name != data.name  # a new row is built with data's name
+    for key, value in data.model_dump().items():
+        setattr(row, key, value)
+    session.add(row)
+    await session.flush()
+    if renamed:
+        # What its documents show has changed: an outbox entry for each, in this transaction,
+        # lets the search indexer and the change feed refresh them.
+        for document_id in await repository.documents_with(session, field, row.code):
+            await outbox.append(
+                session, entity="document", entity_id=document_id, kind="relabelled",
+                payload={field: row.code},
+            )  # fmt: skip
+
+
 async def put_document_type(
     session: AsyncSession, *, caller: Principal, code: str, data: DocumentTypeWrite
 ) -> DocumentType:
@@ -45,10 +69,7 @@ async def put_document_type(
     if not CODE.match(code):
         raise Unprocessable("类型代码只能由小写字母、数字和下划线组成（1–32 位）。")
     row = await repository.document_type(session, code) or DocumentType(code=code, name=data.name)
-    for key, value in data.model_dump().items():
-        setattr(row, key, value)
-    session.add(row)
-    await session.flush()
+    await _save(session, row, data, field="type_code")
     return row
 
 
@@ -74,8 +95,5 @@ async def put_subject(
             seen.add(ancestor.code)
             ancestor = await repository.subject(session, ancestor.parent_code)
     row = await repository.subject(session, code) or SubjectCategory(code=code, name=data.name)
-    for key, value in data.model_dump().items():
-        setattr(row, key, value)
-    session.add(row)
-    await session.flush()
+    await _save(session, row, data, field="subject_code")
     return row

@@ -247,3 +247,61 @@ async def test_attachment_text_is_searchable_and_flagged(sw: SearchWorld) -> Non
     assert "<em>考核评分细则</em>" in found["hits"][0]["snippet"]
     in_body = (await world.docs.get(SEARCH, params={"q": "推进方案"})).json()
     assert in_body["hits"][0]["matched_in_attachment"] is False
+
+
+async def test_a_renamed_type_or_subject_refreshes_its_documents(sw: SearchWorld) -> None:
+    """A rename appends outbox entries for the documents that show the name: the indexer
+    reindexes exactly those, and the change feed carries them with the new name."""
+    world = sw.world
+    zhangye, draft, other = await _three_documents(world)  # other has no 主题分类
+    await sw.indexed()
+
+    async def versions() -> dict[str, int]:
+        found = await world.docs.get(SEARCH, params={"q": "通知"}, headers=world.admin())
+        return {hit["id"]: hit["version"] for hit in found.json()["hits"]}
+
+    async def feed_after(sequence: int) -> list[dict[str, Any]]:
+        page = await world.docs.get("/feeds/documents", params={"after": sequence})
+        return list(page.json()["items"])
+
+    before = await versions()
+    assert set(before) == {zhangye["id"], draft["id"], other["id"]}
+    last = (await world.docs.get("/feeds/documents")).json()["last_sequence"]
+    types = {t["code"]: t for t in (await world.docs.get(f"{DOCS}/types")).json()["items"]}
+    same = {k: v for k, v in types["normative"].items() if k != "code"}
+    # Saving a type unchanged touches no document.
+    assert (
+        await world.docs.put(f"{DOCS}/types/normative", json=same, headers=world.admin())
+    ).status_code == 200
+    await sw.indexed()
+    assert await versions() == before
+    assert await feed_after(last) == []
+
+    renamed = {**same, "name": "规范性文件"}
+    response = await world.docs.put(f"{DOCS}/types/normative", json=renamed, headers=world.admin())
+    assert response.status_code == 200, response.text
+    search = await sw.indexed()
+    after_type = await versions()
+    # Every document of the type, drafts too (staff search them), is reindexed from the outbox.
+    assert all(after_type[i] > before[i] for i in before), (before, after_type)
+    assert max(after_type.values()) == search["head"]
+    events = await feed_after(last)
+    # The public ones reach the feed as updates showing the new name; the draft never does.
+    assert {(e["id"], e["action"]) for e in events} == {
+        (zhangye["id"], "update"), (other["id"], "update"),
+    }  # fmt: skip
+    assert {e["data"]["type"]["name"] for e in events} == {"规范性文件"}
+
+    last = events[-1]["sequence"]
+    subject = {"name": "政务督查与考核", "parent_code": "02", "sort_order": 0}
+    response = await world.docs.put(f"{DOCS}/subjects/0201", json=subject, headers=world.admin())
+    assert response.status_code == 200, response.text
+    await sw.indexed()
+    after_subject = await versions()
+    # Only the documents filed under 0201 are touched.
+    assert after_subject[other["id"]] == after_type[other["id"]]
+    assert after_subject[zhangye["id"]] > after_type[zhangye["id"]]
+    assert after_subject[draft["id"]] > after_type[draft["id"]]
+    (event,) = await feed_after(last)
+    assert event["id"] == zhangye["id"]
+    assert event["data"]["subject"] == {"code": "0201", "name": "政务督查与考核"}
