@@ -71,9 +71,8 @@ async def sync(url: str) -> tuple[int, int, float]:
     try:
         while True:
             async with database.sessions() as session:
-                found = await feed.page(
-                    session, Stream.DOCUMENT, after=position, limit=PAGE, filters=feed.Filters()
-                )
+                reader = feed.reader(Stream.DOCUMENT, feed.Filters())
+                found = await reader.page(session, after=position, limit=PAGE)
             position = found.last_sequence
             body = orjson.dumps([i.model_dump(mode="json") for i in found.items])
             events, size = events + len(found.items), size + len(body)

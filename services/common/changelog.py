@@ -86,45 +86,38 @@ class Page(Generic[Item]):
         )
 
 
-async def page(
-    session: AsyncSession,
-    *,
-    fetch: Fetch[E],
-    render: Render[E, Item],
-    after: int,
-    limit: int,
-) -> Page[Item]:
-    """The events after ``after``, at most ``limit`` of them, rendered."""
-    events = await fetch(session, after, limit)
-    last = int(events[-1].sequence or after) if events else after
-    return Page(await render(session, events), last, len(events) == limit)
+@dataclass(frozen=True)
+class Reader(Generic[E, Item]):
+    """How one log is read for one reader: its head, its next events, their rendering."""
 
+    head: Callable[[AsyncSession], Awaitable[int]]
+    fetch: Fetch[E]
+    render: Render[E, Item]
 
-def ndjson(
-    sessions: async_sessionmaker[AsyncSession],
-    *,
-    head: Callable[[AsyncSession], Awaitable[int]],
-    fetch: Fetch[E],
-    render: Render[E, Item],
-    after: int,
-    batch: int,
-) -> StreamingResponse:
-    """Every event after ``after`` up to the head at the start, one JSON object per line."""
+    async def page(self, session: AsyncSession, *, after: int, limit: int) -> Page[Item]:
+        """The events after ``after``, at most ``limit`` of them, rendered."""
+        events = await self.fetch(session, after, limit)
+        last = int(events[-1].sequence or after) if events else after
+        return Page(await self.render(session, events), last, len(events) == limit)
 
-    async def lines() -> AsyncIterator[bytes]:
-        # Short sessions per batch: a slow reader must not hold a transaction open.
-        async with sessions() as session:
-            until = await head(session)
-        position = after
-        while position < until:
+    def ndjson(
+        self, sessions: async_sessionmaker[AsyncSession], *, after: int, batch: int
+    ) -> StreamingResponse:
+        """Every event after ``after`` up to the head at the start, one JSON object per line."""
+
+        async def lines() -> AsyncIterator[bytes]:
+            # Short sessions per batch: a slow reader must not hold a transaction open.
             async with sessions() as session:
-                events = [
-                    e for e in await fetch(session, position, batch) if (e.sequence or 0) <= until
-                ]
-                if not events:
-                    return
-                items = await render(session, events)
-            position = int(events[-1].sequence or position)
-            yield b"".join(orjson.dumps(i.model_dump(mode="json")) + b"\n" for i in items)
+                until = await self.head(session)
+            position = after
+            while position < until:
+                async with sessions() as session:
+                    fetched = await self.fetch(session, position, batch)
+                    events = [e for e in fetched if (e.sequence or 0) <= until]
+                    if not events:
+                        return
+                    items = await self.render(session, events)
+                position = int(events[-1].sequence or position)
+                yield b"".join(orjson.dumps(i.model_dump(mode="json")) + b"\n" for i in items)
 
-    return StreamingResponse(lines(), media_type=NDJSON)
+        return StreamingResponse(lines(), media_type=NDJSON)

@@ -6,9 +6,8 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query, Request, Response
 from fastapi.responses import StreamingResponse
 
-from services.catalog.changes import repository, service
-from services.catalog.changes.schemas import CatalogFeed, ChangePage
-from services.common import changelog
+from services.catalog.changes import service
+from services.catalog.changes.schemas import STREAMS, CatalogFeed, ChangePage
 from services.common.auth import Principal, public
 from services.common.db import SessionDep
 from services.common.errors import problem_responses
@@ -30,14 +29,8 @@ async def feed_stream(
     request: Request, stream: StreamName, _caller: Anyone, agency: Agency = None, after: After = 0
 ) -> Response:
     """机关或政务公开事项变更流（NDJSON 流式）：从 after 之后直到当前最新，每行一个事件."""
-    return changelog.ndjson(
-        request.app.state.db.sessions,
-        head=lambda session: repository.head(session, stream.stream),
-        fetch=service.fetch(stream.stream, agency),
-        render=service.render,
-        after=after,
-        batch=STREAM_BATCH,
-    )
+    reader = service.reader(STREAMS[stream], agency)
+    return reader.ndjson(request.app.state.db.sessions, after=after, batch=STREAM_BATCH)
 
 
 # After the NDJSON route: "{stream}" alone would match "items.ndjson" too.
@@ -47,7 +40,7 @@ async def feed_page(
     agency: Agency = None, after: After = 0, limit: Limit = 100,
 ) -> ChangePage:  # fmt: skip
     """机关或政务公开事项变更流（JSON，按序号分页）：目录发布新版本时新增、更新和撤回（墓碑）."""
-    found = await service.page(session, stream.stream, after=after, limit=limit, agency_id=agency)
+    found = await service.reader(STREAMS[stream], agency).page(session, after=after, limit=limit)
     return ChangePage(
         items=found.items, last_sequence=found.last_sequence, next=found.next_url(request)
     )

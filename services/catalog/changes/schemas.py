@@ -17,9 +17,8 @@ class CatalogFeed(StrEnum):
     AGENCIES = "agencies"
     ITEMS = "items"
 
-    @property
-    def stream(self) -> Stream:
-        return Stream.AGENCY if self is CatalogFeed.AGENCIES else Stream.CATALOG_ITEM
+
+STREAMS = {CatalogFeed.AGENCIES: Stream.AGENCY, CatalogFeed.ITEMS: Stream.CATALOG_ITEM}
 
 
 class ChangeItem(BaseModel):

@@ -46,20 +46,16 @@ async def render(session: AsyncSession, entries: Sequence[ChangeEntry]) -> list[
     return await changelog.render(session, entries, load=_load, item=ChangeItem)
 
 
-def fetch(stream: Stream, agency_id: uuid.UUID | None) -> changelog.Fetch[ChangeEntry]:
-    """Reads the next entries of ``stream`` (of one agency, if given), for pages and streams."""
+def reader(
+    stream: Stream, agency_id: uuid.UUID | None
+) -> changelog.Reader[ChangeEntry, ChangeItem]:
+    """Reads ``stream``'s entries (of one agency, if given), by pages or as NDJSON."""
 
     async def entries(session: AsyncSession, after: int, limit: int) -> list[ChangeEntry]:
         return await repository.events(
             session, stream, after=after, limit=limit, agency_id=agency_id
         )
 
-    return entries
-
-
-async def page(
-    session: AsyncSession, stream: Stream, *, after: int, limit: int, agency_id: uuid.UUID | None
-) -> changelog.Page[ChangeItem]:
-    return await changelog.page(
-        session, fetch=fetch(stream, agency_id), render=render, after=after, limit=limit
+    return changelog.Reader(
+        head=lambda session: repository.head(session, stream), fetch=entries, render=render
     )

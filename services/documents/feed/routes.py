@@ -6,13 +6,12 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from fastapi.responses import StreamingResponse
 
-from services.common import changelog
 from services.common.db import SessionDep
 from services.common.errors import problem_responses
 from services.documents.access import Anyone
-from services.documents.feed import atom, repository, service
+from services.documents.feed import atom, service
 from services.documents.feed.models import Stream
-from services.documents.feed.schemas import DocumentFeed, FeedPage
+from services.documents.feed.schemas import STREAMS, DocumentFeed, FeedPage
 
 router = APIRouter(prefix="/feeds", tags=["开放数据变更流"])
 
@@ -59,14 +58,8 @@ async def feed_stream(
     request: Request, stream: StreamName, _caller: Anyone, chosen: FiltersDep, after: After = 0
 ) -> Response:
     """变更流（NDJSON 流式）：从 after 之后直到当前最新，每行一个事件."""
-    return changelog.ndjson(
-        request.app.state.db.sessions,
-        head=lambda session: repository.head(session, stream.stream),
-        fetch=service.fetch(stream.stream, chosen),
-        render=service.render,
-        after=after,
-        batch=STREAM_BATCH,
-    )
+    reader = service.reader(STREAMS[stream], chosen)
+    return reader.ndjson(request.app.state.db.sessions, after=after, batch=STREAM_BATCH)
 
 
 @router.get("/{stream}", response_model=FeedPage, responses=PROBLEMS)
@@ -75,7 +68,7 @@ async def feed_page(
     chosen: FiltersDep, after: After = 0, limit: Limit = 100,
 ) -> FeedPage:  # fmt: skip
     """变更流（JSON，按序号分页）：新公开、更新和撤回（墓碑），只含公众可见的记录."""
-    found = await service.page(session, stream.stream, after=after, limit=limit, filters=chosen)
+    found = await service.reader(STREAMS[stream], chosen).page(session, after=after, limit=limit)
     return FeedPage(
         items=found.items, last_sequence=found.last_sequence, next=found.next_url(request)
     )

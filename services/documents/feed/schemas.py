@@ -19,12 +19,8 @@ class DocumentFeed(StrEnum):
     INTERPRETATIONS = "interpretations"
     GAZETTE = "gazette"
 
-    @property
-    def stream(self) -> Stream:
-        return FEED_STREAMS[self]
 
-
-FEED_STREAMS = {
+STREAMS = {
     DocumentFeed.DOCUMENTS: Stream.DOCUMENT,
     DocumentFeed.INTERPRETATIONS: Stream.INTERPRETATION,
     DocumentFeed.GAZETTE: Stream.GAZETTE_ISSUE,

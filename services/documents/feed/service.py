@@ -94,23 +94,16 @@ async def render(session: AsyncSession, events: Sequence[FeedEvent]) -> list[Fee
     return await changelog.render(session, events, load=_load, item=FeedItem)
 
 
-def fetch(stream: Stream, filters: Filters) -> changelog.Fetch[FeedEvent]:
-    """Reads the next events of ``stream`` matching ``filters`` (for pages and streams)."""
+def reader(stream: Stream, filters: Filters) -> changelog.Reader[FeedEvent, FeedItem]:
+    """Reads ``stream``'s events matching ``filters``, by pages or as one NDJSON stream."""
 
     async def events(session: AsyncSession, after: int, limit: int) -> list[FeedEvent]:
         return await repository.events(
             session, stream, after=after, limit=limit, facets=filters.facets()
         )
 
-    return events
-
-
-async def page(
-    session: AsyncSession, stream: Stream, *, after: int, limit: int, filters: Filters
-) -> changelog.Page[FeedItem]:
-    """The events after ``after`` matching ``filters``, at most ``limit`` of them."""
-    return await changelog.page(
-        session, fetch=fetch(stream, filters), render=render, after=after, limit=limit
+    return changelog.Reader(
+        head=lambda session: repository.head(session, stream), fetch=events, render=render
     )
 
 
