@@ -24,17 +24,20 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, BinaryIO, TypeVar
+from typing import Annotated, Any, BinaryIO, TypeVar
 
 import orjson
+from fastapi import APIRouter, Header, Request
+from fastapi import Path as PathParam
 from pydantic import BaseModel, Field
 from sqlalchemy import ColumnElement
 from sqlmodel import SQLModel, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 from starlette.responses import FileResponse, Response
 
+from services.common.auth import Principal, public
 from services.common.db import Database, is_sqlite
-from services.common.errors import NotFound, ServiceUnavailable
+from services.common.errors import NotFound, ServiceUnavailable, problem_responses
 from services.common.listing import matches
 
 # A request waits this long for a rebuild before it gets a 503 (gateway read timeout: 30 s).
@@ -400,3 +403,37 @@ class Export:
             lambda: self.current_state(database),
             lambda directory: self.write(database, directory),
         )
+
+
+def export_router(base: str, export: Export, *, about: str, example_files: str) -> APIRouter:
+    """The public routes of a served export at ``base``: its manifest, and each of its files.
+
+    ``about`` describes the manifest route (what the export holds) in the API documentation.
+    """
+    router = APIRouter(prefix=base, tags=["开放数据"])
+    anyone = Annotated[Principal, public()]
+    file_name = Annotated[str, PathParam(max_length=64, description=f"如 {example_files}")]
+    if_none_match = Annotated[str | None, Header(alias="If-None-Match", max_length=200)]
+
+    @router.get("", response_model=ExportRead, responses=problem_responses(503), description=about)
+    async def export_manifest(request: Request, _caller: anyone) -> ExportRead:
+        _, manifest = await export.served(request.app.state)
+        return ExportRead.of(manifest, base)
+
+    @router.get(
+        "/{name}",
+        response_class=Response,
+        responses={
+            **problem_responses(404, 503),
+            200: {"content": {"application/x-ndjson": {}, "text/csv": {}, "application/json": {}}},
+            304: {"description": "与 If-None-Match 相同"},
+        },
+    )
+    async def export_file(
+        name: file_name, request: Request, _caller: anyone, if_none_match: if_none_match = None
+    ) -> Response:
+        """下载全量导出的一个文件：JSONL，或带 BOM 的 UTF-8 CSV（Excel 可直接打开）."""
+        directory, manifest = await export.served(request.app.state)
+        return file_response(directory, manifest, name, if_none_match)
+
+    return router
