@@ -5,6 +5,7 @@ import itertools
 import re
 
 from services.documents.app import create_app as create_documents
+from services.documents.feed.schemas import DocumentFeed
 from services.documents.settings import DocumentsSettings
 from tests.documents.attachments.files import chinese_pdf_bytes
 from tests.support.documents import DOCS, World
@@ -176,6 +177,7 @@ async def test_no_public_route_shows_a_trace_of_non_public_records(world: World)
         "issue_id": [issue.json()["id"]],
         "attachment_id": [attachment.json()["id"]],
         "event_id": hidden_events,
+        "stream": list(DocumentFeed),  # the change feeds
         # The bulk export's files (open data): the whole public registry in one file each.
         "name": [
             "documents.jsonl",
