@@ -143,6 +143,8 @@ class BolaWorld:
             name = match.group(1)
             if name == "attachment_id" and path.startswith(REQUESTS):
                 return side.ids["request_attachment_id"]
+            if name == "stream":  # the change feeds: a real stream, not a 422
+                return "documents" if path.startswith("/feeds") else "items"
             return side.ids.get(name) or str(uuid.uuid4())
 
         return re.sub(r"\{(\w+)\}", value, path)
