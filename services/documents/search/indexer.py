@@ -123,8 +123,12 @@ class Indexer:
     async def run(self, stop: asyncio.Event) -> None:
         """Drain forever; on failure retry with exponential backoff (0.5 s … 60 s)."""
         delay = self._poll
+        fresh = True
         while not stop.is_set():
             try:
+                if fresh:
+                    await self._rebuild_if_empty()
+                    fresh = False
                 read = await self.drain_once()
                 self.failures, self.last_error = 0, None
                 delay = self._poll
@@ -139,6 +143,18 @@ class Indexer:
                 )
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(stop.wait(), timeout=delay)
+
+    async def _rebuild_if_empty(self) -> None:
+        """A new index, or one whose files were dropped for a new schema (no position, no
+        documents), while the database has changes: rebuilt from the database in bulk, not
+        by replaying the whole outbox one batch at a time."""
+        if await to_thread.run_sync(self.index.position):
+            return
+        async with self._sessions() as session:
+            head = await self._head(session)
+        if head and not await to_thread.run_sync(self.index.count):
+            logger.info("search index empty with outbox at %d: rebuilding from the database", head)
+            await self.rebuild()
 
     async def status(self) -> IndexerStatus:
         """Where the index stands against the outbox; with the engine unreachable, the lag

@@ -305,3 +305,35 @@ async def test_a_renamed_type_or_subject_refreshes_its_documents(sw: SearchWorld
     (event,) = await feed_after(last)
     assert event["id"] == zhangye["id"]
     assert event["data"]["subject"] == {"code": "0201", "name": "政务督查与考核"}
+
+
+class _Recording:
+    """The real index, noting which of its methods were called."""
+
+    def __init__(self, index: SearchIndex) -> None:
+        self._index, self.called = index, set[str]()
+
+    def __getattr__(self, name: str) -> Any:
+        self.called.add(name)
+        return getattr(self._index, name)
+
+
+async def test_empty_index_is_rebuilt_from_the_database_when_the_indexer_starts(
+    stopped: SearchWorld,
+) -> None:
+    """A new index, or one dropped for a new schema: one bulk rebuild, not an outbox replay."""
+    await _three_documents(stopped.world)
+    await asyncio.to_thread(stopped.index.clear)  # what opening a stale index leaves
+    index = _Recording(stopped.index)
+    indexer = Indexer(index, stopped.app.state.db.sessions)  # type: ignore[arg-type]
+    stop = asyncio.Event()
+    task = asyncio.create_task(indexer.run(stop))
+    for _ in range(600):
+        if (await indexer.status()).lag == 0 and stopped.index.count() == 3:
+            break
+        await asyncio.sleep(0.05)
+    stop.set()
+    await task
+    assert "bulk_load" in index.called
+    assert "upsert" not in index.called
+    assert stopped.index.count() == 3
