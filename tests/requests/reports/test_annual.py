@@ -7,6 +7,7 @@ import time
 
 import httpx
 import pypdf
+import pytest
 from docx import Document
 
 from services.common.auth import Role
@@ -14,6 +15,8 @@ from tests.requests.conftest import Agencies
 from tests.requests.reports import synthetic
 from tests.support.requests import officer
 from tests.support.tokens import TokenMinter
+
+pytestmark = pytest.mark.slow  # a year of requests through the API
 
 REPORTS = "/api/v1/requests/reports"
 YEAR = 2025
