@@ -15,7 +15,7 @@ POSTGRES_URL = os.environ.get(
     "GONGKAI_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test"
 )
 # Databases a run's tests are done with are dropped this many at a time (see ``release``).
-RELEASE_BATCH = 64
+RELEASE_BATCH = 16  # one connection each: the shared server allows 100 in all
 
 
 def in_ci() -> bool:
@@ -118,15 +118,17 @@ class DatabaseFactory:
         session's event loop) while the next tests run, so no test waits for a checkpoint.
         """
         self._released.append(name)
-        if len(self._released) >= RELEASE_BATCH:
+        if len(self._released) >= RELEASE_BATCH and not self._dropping:  # one batch at a time
             task = asyncio.create_task(self._drop_released())
             self._dropping.add(task)
             task.add_done_callback(self._dropping.discard)
 
     async def _drop_released(self) -> None:
-        batch, self._released = self._released, []
-        await asyncio.gather(*(self.drop(name) for name in batch))
-        self._created = [name for name in self._created if name not in batch]
+        while self._released:
+            batch = self._released[:RELEASE_BATCH]
+            del self._released[:RELEASE_BATCH]
+            await asyncio.gather(*(self.drop(name) for name in batch))
+            self._created = [name for name in self._created if name not in batch]
 
     async def close(self) -> None:
         await asyncio.gather(*self._dropping)
