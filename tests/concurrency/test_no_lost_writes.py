@@ -26,6 +26,8 @@ from tests.support.requests import BASE, officer, person, request_body
 from tests.support.servers import serving
 from tests.support.tokens import TokenMinter
 
+pytestmark = pytest.mark.slow  # uvicorn and eight clients per test
+
 N = 8
 NUMBER = "张政办函〔2020〕{}号"
 DOCS = "/api/v1/documents"

@@ -46,7 +46,9 @@ class ServerProcess:
             )
         return self
 
-    def wait_ready(self, url: str, timeout: float = 90.0) -> None:
+    # Starting costs ~8 CPU-seconds of imports; with four processes starting at once on a
+    # loaded two-core machine (load 12-19) 90 s was not enough (measured, 2026-11-23).
+    def wait_ready(self, url: str, timeout: float = 300.0) -> None:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.proc is not None and self.proc.poll() is not None:

@@ -1,4 +1,4 @@
-"""A year of requests is ~1,000 calls by one officer in a minute or two: more than the
+"""A year of requests is ~300 calls by one officer in a minute or two: more than the
 gateway's per-user rate limit, which is not what these tests are about."""
 
 import pytest

@@ -78,10 +78,17 @@ class Spec:
 
 
 def plan(seed: int, count: int, year: int) -> list[Spec]:
-    """Requests over Oct of the year before to the year's end; every outcome and column."""
+    """Requests over Oct of the year before to the year's end; every outcome and column.
+
+    The first two rounds go through every row of table 3 in turn (each refusal ground is a
+    row of its own), so a small year fills every row: a round's request that is left open
+    (every 9th) or decided but not delivered (every 13th) has its row again in the other
+    round. The rest are drawn at random.
+    """
     rng = random.Random(seed)
     first, last = D(year - 1, 10, 1), D(year, 12, 31)
     outcomes = [*DECISIONS, "withdrawn", "no_correction", "fee_unpaid"]
+    rows = [o for o in outcomes if o != "refused"] + ["refused"] * len(GROUNDS)
     specs = []
     refusals = 0
     for index in range(count):
@@ -90,9 +97,7 @@ def plan(seed: int, count: int, year: int) -> list[Spec]:
         if index % 9 == 8:
             specs.append(Spec(column, received, None, None, None))  # still open
             continue
-        outcome = (
-            outcomes[index % len(outcomes)] if index < 3 * len(outcomes) else rng.choice(outcomes)
-        )
+        outcome = rows[index % len(rows)] if index < 2 * len(rows) else rng.choice(outcomes)
         ground = None
         if outcome == "refused":
             ground = GROUNDS[refusals % len(GROUNDS)]
