@@ -2,7 +2,8 @@
 
 from collections.abc import Sequence
 
-from sqlalchemy import func
+from sqlalchemy import func, literal
+from sqlalchemy.orm import aliased
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -18,6 +19,38 @@ async def get_many(session: AsyncSession, codes: Sequence[str]) -> dict[str, Div
         return {}
     rows = await session.exec(select(Division).where(col(Division.code).in_(codes)))
     return {d.code: d for d in rows}
+
+
+# Deeper than any real hierarchy (province → village is five levels); stops a parent cycle.
+MAX_DEPTH = 16
+
+
+async def inherited_deadlines(session: AsyncSession, codes: Sequence[str]) -> dict[str, int]:
+    """For each code, the publication deadline set on it or on the nearest division above it.
+
+    One recursive query for any number of codes (a list of agencies would otherwise walk up
+    the hierarchy row by row); codes with no deadline anywhere above them are left out.
+    """
+    if not codes:
+        return {}
+    chain = (
+        select(
+            col(Division.code).label("origin"),
+            col(Division.parent_code).label("parent"),
+            col(Division.publication_deadline_days).label("days"),
+            literal(0).label("depth"),
+        )
+        .where(col(Division.code).in_(set(codes)))
+        .cte("chain", recursive=True)
+    )
+    up = aliased(Division)
+    chain = chain.union_all(
+        select(chain.c.origin, up.parent_code, up.publication_deadline_days, chain.c.depth + 1)
+        .join(up, col(up.code) == chain.c.parent)
+        .where(chain.c.days.is_(None), chain.c.depth < MAX_DEPTH)
+    )
+    rows = await session.exec(select(chain.c.origin, chain.c.days).where(chain.c.days.is_not(None)))
+    return {origin: int(days) for origin, days in rows}
 
 
 async def page(
