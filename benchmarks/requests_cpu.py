@@ -8,15 +8,19 @@ The same data as ``benchmarks/load.py`` (migrate, demo data, N synthetic documen
 requests after a warm-up, best of ``--rounds`` rounds, so the figure depends little on the
 machine's load (wall-clock latencies here would mostly measure the other processes).
 The client's own cost is included; ``/healthz`` shows what an empty request costs.
+``--sql`` lists the statements each kind runs; ``--profile KIND`` runs cProfile over one kind
+(``--thread-timer``: by the event loop thread's CPU time; SQLite runs in aiosqlite's thread).
 
     .venv/bin/python benchmarks/requests_cpu.py --docs 2000 --dir /var/tmp/gongkai-cpu
-    .venv/bin/python benchmarks/requests_cpu.py --dir /var/tmp/gongkai-cpu --profile document
+    .venv/bin/python benchmarks/requests_cpu.py --dir /var/tmp/gongkai-cpu --sql --kinds document
+    .venv/bin/python benchmarks/requests_cpu.py --dir /var/tmp/gongkai-cpu --profile document \
+        --thread-timer --sort tottime --only 'services/'
 """
 
 import argparse
 import asyncio
-import cProfile
 import collections
+import cProfile
 import datetime as dt
 import os
 import platform
