@@ -64,7 +64,7 @@ async def list_agencies(
         updated_since=query.updated_since,
     )
     envelope = AgencyList(
-        items=[await service.to_read(session, a) for a in rows],
+        items=await service.to_reads(session, rows),
         next_cursor=cursor,
         next=next_link(request, cursor),
     )

@@ -2,6 +2,7 @@
 
 import datetime as dt
 import uuid
+from collections.abc import Sequence
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -54,16 +55,17 @@ async def by_credit_code(session: AsyncSession, credit_code: str) -> Agency:
     return agency
 
 
-async def deadline_days(session: AsyncSession, agency: Agency) -> int:
-    """The agency's own setting, else its division's (walking up), else 20 working days."""
-    if agency.publication_deadline_days is not None:
-        return agency.publication_deadline_days
-    division = await divisions.get(session, agency.division_code)
-    if division is not None:
-        for level in await division_service.ancestors(session, division):
-            if level.publication_deadline_days is not None:
-                return level.publication_deadline_days
-    return DEFAULT_PUBLICATION_DEADLINE_DAYS
+async def deadlines(session: AsyncSession, agencies: Sequence[Agency]) -> list[int]:
+    """Each agency's own setting, else its division's (walking up), else 20 working days."""
+    inherited = await divisions.inherited_deadlines(
+        session, [a.division_code for a in agencies if a.publication_deadline_days is None]
+    )
+    return [
+        a.publication_deadline_days
+        if a.publication_deadline_days is not None
+        else inherited.get(a.division_code, DEFAULT_PUBLICATION_DEADLINE_DAYS)
+        for a in agencies
+    ]
 
 
 def links(agency_id: uuid.UUID) -> AgencyLinks:
@@ -99,6 +101,16 @@ def guide(agency: Agency) -> GuideRead:
 
 
 async def to_read(session: AsyncSession, agency: Agency) -> AgencyRead:
+    return (await to_reads(session, [agency]))[0]
+
+
+async def to_reads(session: AsyncSession, agencies: Sequence[Agency]) -> list[AgencyRead]:
+    """Agencies as the API shows them; one query for all their inherited deadlines."""
+    days = await deadlines(session, agencies)
+    return [_read(agency, deadline) for agency, deadline in zip(agencies, days, strict=True)]
+
+
+def _read(agency: Agency, deadline_days: int) -> AgencyRead:
     return AgencyRead(
         id=agency.id,
         name=agency.name,
@@ -111,7 +123,7 @@ async def to_read(session: AsyncSession, agency: Agency) -> AgencyRead:
         parent_id=agency.parent_id,
         contact=contact(agency),
         index_number_pattern=agency.index_number_pattern,
-        publication_deadline_days=await deadline_days(session, agency),
+        publication_deadline_days=deadline_days,
         links=links(agency.id),
     )
 

@@ -42,11 +42,16 @@ class Loaded:
 
 async def load(session: AsyncSession, documents: Sequence[Document]) -> Loaded:
     ids = [d.id for d in documents]
+    types, subjects = await reference.names(
+        session,
+        types={d.type_code for d in documents},
+        subjects={d.subject_code for d in documents if d.subject_code},
+    )
     return Loaded(
         issuers=await repository.issuers(session, ids),
         validity=await repository.validity_at(session, ids, today()),
-        types={t.code: t.name for t in await reference.document_types(session)},
-        subjects={s.code: s.name for s in await reference.subjects(session)},
+        types=types,
+        subjects=subjects,
     )
 
 

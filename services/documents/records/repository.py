@@ -6,7 +6,17 @@ from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, CursorResult, Executable, delete, func, or_, update
+from sqlalchemy import (
+    BindParameter,
+    ColumnElement,
+    CursorResult,
+    Executable,
+    bindparam,
+    delete,
+    func,
+    or_,
+    update,
+)
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import col, select
@@ -50,17 +60,32 @@ async def by_number(session: AsyncSession, agency_id: uuid.UUID, key: str) -> Do
     return rows.first()
 
 
+# The reads of every document shown are built once: building a select costs more CPU than
+# running it on SQLite, and these run for each document read.
+IDS: BindParameter[Any] = bindparam("ids", expanding=True)
+ISSUERS = (
+    select(DocumentAgency)
+    .where(col(DocumentAgency.document_id).in_(IDS))
+    .order_by(col(DocumentAgency.position))
+)
+CATALOG_ITEMS = (
+    select(DocumentCatalogItem.document_id, DocumentCatalogItem.item_id)
+    .where(col(DocumentCatalogItem.document_id).in_(IDS))
+    .order_by(col(DocumentCatalogItem.item_id))
+)
+VALIDITY_AT = select(ValidityInterval).where(
+    col(ValidityInterval.document_id).in_(IDS),
+    col(ValidityInterval.starts_on) <= bindparam("day"),
+    or_(col(ValidityInterval.ends_on).is_(None), col(ValidityInterval.ends_on) > bindparam("day")),
+)
+
+
 async def issuers(
     session: AsyncSession, document_ids: Sequence[uuid.UUID]
 ) -> dict[uuid.UUID, list[DocumentAgency]]:
     found: dict[uuid.UUID, list[DocumentAgency]] = defaultdict(list)
     if document_ids:
-        rows = await session.exec(
-            select(DocumentAgency)
-            .where(col(DocumentAgency.document_id).in_(document_ids))
-            .order_by(col(DocumentAgency.position))
-        )
-        for row in rows:
+        for row in await session.exec(ISSUERS, params={"ids": list(document_ids)}):
             found[row.document_id].append(row)
     return found
 
@@ -84,13 +109,10 @@ async def catalog_items(
 ) -> dict[uuid.UUID, list[uuid.UUID]]:
     found: dict[uuid.UUID, list[uuid.UUID]] = defaultdict(list)
     if document_ids:
-        rows = await session.exec(
-            select(DocumentCatalogItem)
-            .where(col(DocumentCatalogItem.document_id).in_(document_ids))
-            .order_by(col(DocumentCatalogItem.item_id))
-        )
-        for row in rows:
-            found[row.document_id].append(row.item_id)
+        for document_id, item_id in await session.exec(
+            CATALOG_ITEMS, params={"ids": list(document_ids)}
+        ):
+            found[document_id].append(item_id)
     return found
 
 
@@ -165,13 +187,7 @@ async def validity_at(
 ) -> dict[uuid.UUID, ValidityInterval]:
     if not document_ids:
         return {}
-    rows = await session.exec(
-        select(ValidityInterval).where(
-            col(ValidityInterval.document_id).in_(document_ids),
-            col(ValidityInterval.starts_on) <= day,
-            or_(col(ValidityInterval.ends_on).is_(None), col(ValidityInterval.ends_on) > day),
-        )
-    )
+    rows = await session.exec(VALIDITY_AT, params={"ids": list(document_ids), "day": day})
     return {row.document_id: row for row in rows}
 
 

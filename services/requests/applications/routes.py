@@ -185,8 +185,10 @@ async def track_request(
     # fails at once when another request wrote in between.
     database: Database = request.app.state.db
     async with database.sessions() as check:
-        await service.verify_tracking(check, ctx, number=number, code=code, client=_client(request))
-    return await service.track(session, ctx, number=number, code=code, client=_client(request))
+        found = await service.verify_tracking(
+            check, ctx, number=number, code=code, client=_client(request)
+        )
+    return await service.track(session, ctx, request_id=found.id)
 
 
 @router.post(
@@ -210,9 +212,7 @@ async def withdraw_request(
             check, ctx, number=body.number, code=body.code, client=_client(request)
         )
     await handling.withdraw_by_applicant(session, ctx, request_id=found.id, reason=body.reason)
-    return await service.track(
-        session, ctx, number=body.number, code=body.code, client=_client(request)
-    )
+    return await service.track(session, ctx, request_id=found.id)
 
 
 @router.get(

@@ -441,8 +441,9 @@ async def _throttle(session: AsyncSession, ctx: Context, keys: tuple[str, str]) 
         settings.requests_track_failures_per_number,
         settings.requests_track_failures_per_client,
     )
+    counts = await repository.count_failures(session, keys, since)
     for key, limit in zip(keys, limits, strict=True):
-        if await repository.count_failures(session, key, since) >= limit:
+        if counts.get(key, 0) >= limit:
             oldest = await repository.oldest_failure(session, key, since) or utcnow()
             retry = max(int((oldest + window - utcnow()).total_seconds()) + 1, 1)
             raise TooManyRequests(
@@ -477,11 +478,11 @@ async def verify_tracking(
     return request
 
 
-async def track(
-    session: AsyncSession, ctx: Context, *, number: str, code: str, client: str
-) -> TrackRead:
-    """The state, due date and reply of one request, for whoever holds its number and code."""
-    request = await verify_tracking(session, ctx, number=number, code=code, client=client)
+async def track(session: AsyncSession, ctx: Context, *, request_id: uuid.UUID) -> TrackRead:
+    """The state, due date and reply of one request whose number and code were verified."""
+    request = await repository.get(session, request_id)
+    if request is None:  # purged or deleted since it was verified
+        raise NotFound(NOT_FOUND_TRACK, code="request-not-found")
     audit(session, Principal(subject="tracking"), "track", request)
     events = await repository.events(session, request.id)
     calendar = await holidays.calendar(session)

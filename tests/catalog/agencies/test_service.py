@@ -126,6 +126,45 @@ async def test_deadline_comes_from_agency_then_division_then_default(
     assert (await service.to_read(session, agency)).publication_deadline_days == 10
 
 
+async def test_a_list_inherits_each_deadline_from_the_nearest_division_that_sets_one(
+    session: AsyncSession,
+) -> None:
+    """One query serves a whole list: three levels up, a nearer setting, an own setting."""
+    street, district, own, city = [
+        await service.create(
+            session,
+            caller=ADMIN,
+            data=agency_create(name, division_code=code, publication_deadline_days=days),
+        )
+        for name, code, days in (
+            ("东街街道办事处", "620702001", None),
+            ("甘州区人民政府", "620702", None),
+            ("甘州区财政局", "620702", 12),
+            ("张掖市人民政府", "620700", None),
+        )
+    ]
+    agencies = [street, district, own, city]
+
+    async def deadlines() -> list[int]:
+        return [r.publication_deadline_days for r in await service.to_reads(session, agencies)]
+
+    assert await deadlines() == [20, 20, 12, 20]
+    await divisions.update(
+        session, code="620000", data=DivisionUpdate(publication_deadline_days=18)
+    )
+    assert await deadlines() == [18, 18, 12, 18]
+    await divisions.update(
+        session, code="620702", data=DivisionUpdate(publication_deadline_days=15)
+    )
+    assert await deadlines() == [15, 15, 12, 18]
+    assert [(await service.to_read(session, a)).publication_deadline_days for a in agencies] == [
+        15,
+        15,
+        12,
+        18,
+    ]
+
+
 async def test_staff_change_only_their_own_agency(session: AsyncSession) -> None:
     office = await service.create(session, caller=ADMIN, data=agency_create())
     other = await service.create(
