@@ -286,16 +286,15 @@ class Edge:
                 detail="请求的地址不存在，请检查网址是否正确。",
                 instance=path,
             )
-        allowed = set(entry.access)
         # A plain OPTIONS (not a CORS preflight) is answered here too: a service would list
         # only the methods of its first route matching the path in Allow, not all of them.
-        if method not in allowed:
+        if method not in entry.access:
             return problem_response(
                 status=405,
                 code="method-not-allowed",
                 title="不支持该请求方法",
                 detail="该地址不支持此请求方法。",
-                headers={"Allow": ", ".join(sorted(allowed))},
+                headers={"Allow": ", ".join(sorted(entry.access))},
                 instance=path,
             )
         return None

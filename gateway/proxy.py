@@ -31,6 +31,8 @@ HOP_BY_HOP = frozenset(
         "host",
     }
 )
+# Responses up to this size with a Content-Length are read whole; the rest stream.
+WHOLE_BODY_BYTES = 64 * 1024
 BODYLESS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 # Replayed once when the connection fails before the service answered; never a write.
 RETRIED = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -102,6 +104,11 @@ class HttpUpstream:
         self.route_timeouts = sorted(
             (route_timeouts or {}).items(), key=lambda item: len(item[0]), reverse=True
         )
+        # One ClientTimeout per read timeout, made once: they are immutable.
+        self._timeouts = {
+            seconds: aiohttp.ClientTimeout(total=None, connect=connect_timeout, sock_read=seconds)
+            for seconds in {read_timeout, *(s for _, s in self.route_timeouts)}
+        }
         self.pool_size = pool_size
         self.breaker = breaker or CircuitBreaker()
         self._session: aiohttp.ClientSession | None = None
@@ -151,10 +158,12 @@ class HttpUpstream:
             )
             return
         method: str = scope["method"]
-        attempts = 2 if method in RETRIED and not _has_header(scope, b"content-length") else 1
+        headers, has_length = forward_headers(scope["headers"])
+        attempts = 2 if method in RETRIED and not has_length else 1
+        has_body = method not in BODYLESS or has_length
         for attempt in range(attempts):
             try:
-                ok = await self._forward(scope, receive, send, method)
+                ok = await self._forward(scope, receive, send, method, headers, has_body)
             except (aiohttp.ClientConnectorError, aiohttp.ServerDisconnectedError):
                 if attempt + 1 < attempts:
                     logger.info("retrying %s %s on %s once", method, scope["path"], self.name)
@@ -195,7 +204,15 @@ class HttpUpstream:
             f"{self.name} 服务暂时无法连接，请稍后重试。",
         )
 
-    async def _forward(self, scope: Scope, receive: Receive, send: Send, method: str) -> bool:
+    async def _forward(
+        self,
+        scope: Scope,
+        receive: Receive,
+        send: Send,
+        method: str,
+        headers: list[tuple[str, str]],
+        has_body: bool,
+    ) -> bool:
         """Stream one exchange; True unless the service answered 5xx. Errors before the
         response started are raised (and answered by the caller); after it, the client
         simply sees the stream end."""
@@ -203,11 +220,7 @@ class HttpUpstream:
         url = self.base_url + scope["raw_path"].decode("latin-1")
         if scope.get("query_string"):
             url += "?" + scope["query_string"].decode("latin-1")
-        headers = forward_headers(scope["headers"])
-        has_body = method not in BODYLESS or _has_header(scope, b"content-length")
-        timeout = aiohttp.ClientTimeout(
-            total=None, connect=self.connect_timeout, sock_read=self.read_timeout_for(scope["path"])
-        )
+        timeout = self._timeouts[self.read_timeout_for(scope["path"])]
         async with self._session.request(
             method,
             url,
@@ -217,13 +230,21 @@ class HttpUpstream:
             timeout=timeout,
             compress=None,
         ) as response:
-            await send(
-                {
-                    "type": "http.response.start",
-                    "status": response.status,
-                    "headers": response_headers(response.raw_headers),
-                }
-            )
+            start = {
+                "type": "http.response.start",
+                "status": response.status,
+                "headers": response_headers(response.raw_headers),
+            }
+            length = response.content_length
+            if method != "HEAD" and length is not None and length <= WHOLE_BODY_BYTES:
+                # Small and of known length (most API answers): read whole, then one message
+                # down the stack instead of a chunk and an empty end. A failure while reading
+                # is raised before anything was sent, so the caller can still answer 502/504.
+                body = await response.read()
+                await send(start)
+                await send({"type": "http.response.body", "body": body, "more_body": False})
+                return response.status < 500
+            await send(start)
             try:
                 if method != "HEAD":
                     async for chunk in response.content.iter_any():
@@ -273,17 +294,22 @@ def _connection_tokens(raw: Iterable[tuple[bytes, bytes]]) -> set[bytes]:
     return tokens
 
 
-def forward_headers(raw: list[tuple[bytes, bytes]]) -> list[tuple[str, str]]:
-    """Request headers minus hop-by-hop ones and any the client named in ``Connection``."""
-    drop = HOP_BY_HOP_BYTES
-    if any(key.lower() == b"connection" for key, _ in raw):
-        drop = drop | _connection_tokens(raw)
+def forward_headers(raw: list[tuple[bytes, bytes]]) -> tuple[list[tuple[str, str]], bool]:
+    """Request headers minus hop-by-hop ones and any the client named in ``Connection``,
+    and whether a Content-Length came with them. One pass (names lower-cased once), since
+    this runs on every request."""
     # ASGI servers give lower-case names already; lower() keeps other callers honest.
-    return [
+    lowered = [(key.lower(), value) for key, value in raw]
+    names = {key for key, _ in lowered}
+    drop = HOP_BY_HOP_BYTES
+    if b"connection" in names:
+        drop = drop | _connection_tokens(lowered)
+    headers = [
         (key.decode("latin-1"), value.decode("latin-1"))
-        for key, value in raw
-        if key.lower() not in drop
+        for key, value in lowered
+        if key not in drop
     ]
+    return headers, b"content-length" in names
 
 
 def response_headers(raw: tuple[tuple[bytes, bytes], ...]) -> list[tuple[bytes, bytes]]:
@@ -292,10 +318,6 @@ def response_headers(raw: tuple[tuple[bytes, bytes], ...]) -> list[tuple[bytes, 
     if any(key == b"connection" for key, _ in lowered):
         drop = drop | _connection_tokens(lowered)
     return [(k, v) for k, v in lowered if k not in drop]
-
-
-def _has_header(scope: Scope, name: bytes) -> bool:
-    return any(k.lower() == name for k, _ in scope.get("headers", []))
 
 
 async def _problem(

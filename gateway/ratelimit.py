@@ -65,6 +65,24 @@ class Caller:
     key: str
 
 
+class LocalStorage(MemoryStorage):
+    """``limits``' memory storage, sweeping expired counters at most once a second.
+
+    The stock storage starts a sweep task on every hit once the previous one is done, and
+    each sweep walks every key: with a steady stream of requests that is one task and a walk
+    over all callers' counters per request. Expired counters are also dropped when they are
+    read, so a sweep only frees memory and can wait.
+    """
+
+    _next_sweep = 0.0
+
+    async def _MemoryStorage__schedule_expiry(self) -> None:  # the stock hook (name-mangled)
+        now = time.monotonic()
+        if now >= self._next_sweep:
+            self._next_sweep = now + 1.0
+            await super()._MemoryStorage__schedule_expiry()  # type: ignore[misc]
+
+
 def seconds_to_beijing_midnight(now: dt.datetime) -> int:
     local = now.astimezone(BEIJING)
     tomorrow = dt.datetime.combine(local.date() + dt.timedelta(days=1), dt.time(), BEIJING)
@@ -92,7 +110,7 @@ class RateLimiter:
         }
         self.daily = parse(client_daily)
         self.fallback_item = parse(fallback)
-        self.local = MemoryStorage()
+        self.local = LocalStorage()
         self.shared: Storage = self.local
         if redis_url:
             self.shared = RedisStorage(

@@ -228,6 +228,46 @@ async def test_daily_quota_resets_at_beijing_midnight() -> None:
     assert (await limiter.check(caller, write=False)).status == 429
 
 
+async def test_memory_counters_are_swept_at_most_once_a_second() -> None:
+    """The stock memory storage started a sweep over every counter on each hit (found by
+    profiling the gateway); expired counters must still go."""
+    limiter = RateLimiter(
+        anonymous="1000/minute",
+        user="1000/minute",
+        client="1000/minute",
+        client_daily="1000/day",
+        fallback="10/minute",
+    )
+    created = 0
+    loop = asyncio.get_running_loop()
+    factory = loop.get_task_factory()
+
+    def counting(loop: asyncio.AbstractEventLoop, coro, **kwargs):  # type: ignore[no-untyped-def]
+        nonlocal created
+        created += 1
+        return (
+            asyncio.Task(coro, loop=loop, **kwargs)
+            if factory is None
+            else factory(loop, coro, **kwargs)
+        )
+
+    loop.set_task_factory(counting)
+    try:
+        for i in range(50):
+            assert (await limiter.check(Caller("ip", f"10.0.0.{i}"), write=False)).allowed
+            await asyncio.sleep(0)
+    finally:
+        loop.set_task_factory(factory)
+    assert created == 1
+    storage = limiter.local
+    key = next(iter(storage.expirations))
+    storage.expirations[key] = 0  # expired
+    storage._next_sweep = 0  # a second has passed
+    await limiter.check(Caller("ip", "10.0.1.1"), write=False)
+    await asyncio.sleep(0.05)
+    assert key not in storage.storage
+
+
 @pytest.mark.parametrize("header", ["x-user-id", "x-agency-id", "x-forwarded-for"])
 async def test_identity_headers_do_not_reach_services(
     make_gateway: MakeGateway, header: str

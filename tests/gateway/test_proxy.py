@@ -64,8 +64,14 @@ async def _sets_cookie(_request: Request) -> Response:
     return response
 
 
+async def _short(_request: Request) -> Response:
+    # Promises 100 bytes and sends 5: the connection breaks while the body is being read.
+    return Response(b"short", headers={"content-length": "100"})
+
+
 UPSTREAM = Starlette(
     routes=[
+        Route("/api/v1/catalog/short", _short),
         Route("/api/v1/catalog/cookie", _sets_cookie),
         Route("/api/v1/catalog/stream", _stream),
         Route("/api/v1/catalog/slow", _slow),
@@ -173,6 +179,16 @@ async def test_slow_upstream_gives_504_in_time(proxied: str) -> None:
     assert body["request_id"]
     assert "Traceback" not in response.text
     assert elapsed < 0.5 + 0.1 + 0.2  # the timeout, the budget, and this slow machine
+
+
+async def test_small_body_broken_off_gives_502_not_a_cut_200(proxied: str) -> None:
+    """Small answers of known length are read whole before anything is sent, so a service
+    that breaks off mid-body is answered 502 instead of a truncated 200."""
+    async with httpx.AsyncClient() as client:
+        response = await client.get(f"{proxied}/api/v1/catalog/short")
+    assert response.status_code == 502
+    assert response.headers["content-type"] == "application/problem+json"
+    assert response.json()["title"] == "上游服务不可用"
 
 
 async def test_down_service_gives_502(proxied: str) -> None:
