@@ -266,7 +266,10 @@ async def _dbapi_error(request: Request, exc: Exception) -> Response:
             detail="提交的文本中含有空字符（\\u0000），请删除后重试。",
             instance=request.url.path,
         )
-    if type(getattr(exc, "orig", None)).__name__ in _UNAVAILABLE or exc_is_disconnect(exc):
+    orig = getattr(exc, "orig", None)
+    # On connecting, SQLAlchemy's asyncpg adapter wraps the driver's error once more.
+    names = {type(orig).__name__, type(getattr(orig, "__cause__", None)).__name__}
+    if names & _UNAVAILABLE or exc_is_disconnect(exc):
         return await _database_error(request, exc)
     return await _unexpected_error(request, exc)
 

@@ -5,12 +5,14 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Annotated
 
+import asyncpg
 import httpx
 import pytest
 from asyncpg.exceptions import TooManyConnectionsError
 from fastapi import APIRouter, FastAPI, Query
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import text
+from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 
 from services.catalog.settings import CatalogSettings
@@ -18,8 +20,10 @@ from services.common.app import build_service_app
 from services.common.auth import Principal, Role, public, requires
 from services.common.db import SessionDep
 from services.common.errors import Conflict
+from tests import conftest
 from tests.conftest import FreshDatabase
 from tests.support.apps import client_for, running
+from tests.support.databases import POSTGRES_URL
 from tests.support.tokens import TokenMinter
 
 
@@ -283,3 +287,25 @@ async def test_a_full_database_is_unavailable_not_an_internal_error(
     body = _assert_problem(await probe.get("/api/v1/probe/crowded"), 503)
     assert body["title"] == "数据库暂时不可用"
     assert (await probe.get("/api/v1/probe/crowded")).headers["retry-after"] == "5"
+
+
+@pytest.mark.postgres
+async def test_a_database_without_free_connections_is_unavailable(tmp_path: Path) -> None:
+    """PostgreSQL refusing a connection for want of slots (asyncpg's own error, unwrapped
+    by SQLAlchemy when a connection is opened) is a 503, not a 500."""
+    if conftest.POSTGRES_PROBLEM:
+        pytest.skip(f"PostgreSQL 不可用：{conftest.POSTGRES_PROBLEM}")
+    admin = await asyncpg.connect(POSTGRES_URL)
+    try:
+        await admin.execute(
+            "DO $$ BEGIN CREATE ROLE gongkai_no_slots LOGIN CONNECTION LIMIT 0; "
+            "EXCEPTION WHEN duplicate_object THEN NULL; END $$"
+        )
+    finally:
+        await admin.close()
+    url = make_url(POSTGRES_URL).set(username="gongkai_no_slots").render_as_string(False)
+    settings = CatalogSettings(_env_file=None, data_dir=tmp_path, catalog_database_url=url)
+    app = build_service_app(settings=settings, title="t", description="t", routers=[router])
+    async with client_for(app) as client:
+        body = _assert_problem(await client.post("/api/v1/probe/rows/1"), 503)
+    assert body["title"] == "数据库暂时不可用"
