@@ -64,6 +64,20 @@ FACETS = ("agency", "year", "doc_type", "category", "validity")
 ID_NUMBER = "31010119900101123" + id_card_check_char("31010119900101123")
 
 
+def benchmark_dir(given: Path | str | None, prefix: str) -> tuple[Path, dict[str, str]]:
+    """The data directory (made when not given) and the environment of a benchmark server:
+    none of the caller's GONGKAI_* settings, and rate limits out of the way."""
+    data_dir = Path(given or tempfile.mkdtemp(prefix=prefix)).resolve()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith("GONGKAI_")},
+        **ENV_LIMITS,
+        "GONGKAI_DATA_DIR": str(data_dir),
+        "GONGKAI_LOG_LEVEL": "WARNING",
+    }
+    return data_dir, env
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -374,14 +388,7 @@ def main() -> None:
     parser.add_argument("--dir", type=Path, default=None, help="data directory (kept; reused)")
     parser.add_argument("--port", type=int, default=None)
     args = parser.parse_args()
-    data_dir = Path(args.dir or tempfile.mkdtemp(prefix="gongkai-load-")).resolve()
-    data_dir.mkdir(parents=True, exist_ok=True)
-    env = {
-        **{k: v for k, v in os.environ.items() if not k.startswith("GONGKAI_")},
-        **ENV_LIMITS,
-        "GONGKAI_DATA_DIR": str(data_dir),
-        "GONGKAI_LOG_LEVEL": "WARNING",
-    }
+    data_dir, env = benchmark_dir(args.dir, "gongkai-load-")
     print(
         f"# load: {args.docs} documents, all-in-one, {platform.machine()} {os.cpu_count()} cores,"
         f" {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC, data in {data_dir}",

@@ -27,7 +27,6 @@ import platform
 import pstats
 import random
 import sys
-import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -40,9 +39,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.load import (  # noqa: E402
-    ENV_LIMITS,
     FACETS,
     Fixtures,
+    benchmark_dir,
     prepare,
     public_document_ids,
     request_body,
@@ -225,14 +224,7 @@ def main() -> None:
     parser.add_argument("--sort", default="cumulative", help="pstats order with --profile")
     parser.add_argument("--lines", type=int, default=45, help="pstats lines with --profile")
     args = parser.parse_args()
-    data_dir = Path(args.dir or tempfile.mkdtemp(prefix="gongkai-cpu-")).resolve()
-    data_dir.mkdir(parents=True, exist_ok=True)
-    env = {
-        **{k: v for k, v in os.environ.items() if not k.startswith("GONGKAI_")},
-        **ENV_LIMITS,
-        "GONGKAI_DATA_DIR": str(data_dir),
-        "GONGKAI_LOG_LEVEL": "WARNING",
-    }
+    data_dir, env = benchmark_dir(args.dir, "gongkai-cpu-")
     print(
         f"# requests_cpu: {args.docs} documents, all-in-one in-process, {platform.machine()}"
         f" {os.cpu_count()} cores, {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC,"

@@ -4,6 +4,7 @@ import asyncio
 import datetime as dt
 import uuid
 from collections.abc import AsyncIterator
+from typing import Any
 
 import pytest
 
@@ -205,17 +206,16 @@ async def test_client_daily_quota(make_gateway: MakeGateway) -> None:
         assert statuses == [200, 200, 200, 429]
 
 
+def _limiter(per_minute: str, **overrides: Any) -> RateLimiter:
+    """A memory limiter with one limit for every caller kind (the fallback stays small)."""
+    limits = {"anonymous": per_minute, "user": per_minute, "client": per_minute}
+    return RateLimiter(**limits, fallback="10/minute", **overrides)
+
+
 async def test_daily_quota_resets_at_beijing_midnight() -> None:
     """RL-02 with a frozen clock: 23:59 Beijing is still today; 00:00 starts a new count."""
     now = dt.datetime(2026, 11, 23, 23, 59, tzinfo=BEIJING)
-    limiter = RateLimiter(
-        anonymous="100/minute",
-        user="100/minute",
-        client="100/minute",
-        client_daily="2/day",
-        fallback="10/minute",
-        now=lambda: now,
-    )
+    limiter = _limiter("100/minute", client_daily="2/day", now=lambda: now)
     caller = Caller("client", "integrator-1")
     assert [(await limiter.check(caller, write=False)).status for _ in range(3)] == [0, 0, 429]
     refused = await limiter.check(caller, write=False)
@@ -231,13 +231,7 @@ async def test_daily_quota_resets_at_beijing_midnight() -> None:
 async def test_memory_counters_are_swept_at_most_once_a_second() -> None:
     """The stock memory storage started a sweep over every counter on each hit (found by
     profiling the gateway); expired counters must still go."""
-    limiter = RateLimiter(
-        anonymous="1000/minute",
-        user="1000/minute",
-        client="1000/minute",
-        client_daily="1000/day",
-        fallback="10/minute",
-    )
+    limiter = _limiter("1000/minute", client_daily="1000/day")
     created = 0
     loop = asyncio.get_running_loop()
     factory = loop.get_task_factory()
